@@ -1,0 +1,84 @@
+import Foundation
+import PanoramaCore
+
+/// One table partition to publish: its name and the CSV bytes.
+public struct TableOutput {
+    public var table: String
+    public var bytes: [UInt8]
+    public var rows: Int
+
+    public init(table: String, csv: CSVWriter) {
+        self.table = table
+        self.bytes = csv.bytes
+        self.rows = csv.rows
+    }
+}
+
+/// The warehouse folder: hive partitions, manifests and run logs (SPEC §3, §8).
+public struct Warehouse: Sendable {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    /// `<root>/<table>/month=YYYY-MM/part-0.csv`
+    public func partitionPath(_ table: String, _ month: Month) -> String {
+        "\(root)/\(table)/month=\(month)/part-0.csv"
+    }
+
+    public func manifestPath(_ month: Month, stage: String) -> String {
+        "\(root)/_manifests/\(month)/\(stage).json"
+    }
+
+    public func runLogPath(_ runId: String) -> String { "\(root)/_runs/\(runId).json" }
+
+    public func hasPartition(_ table: String, _ month: Month) -> Bool { FileIO.exists(partitionPath(table, month)) }
+
+    /// Publishes partitions as one unit: every temp file is written and synced first, then all are
+    /// renamed; a failure before the renames leaves every previous partition untouched.
+    /// `beforeRename` exists so tests can fail a stage in the middle of writing.
+    public func publish(_ outputs: [TableOutput], month: Month,
+                        beforeRename: (() throws -> Void)? = nil) throws -> [JSONValue] {
+        var staged: [(tmp: String, final: String)] = []
+        do {
+            for out in outputs {
+                let final = partitionPath(out.table, month)
+                let tmp = final + ".tmp-\(getpid())"
+                try FileIO.makeDirectory((final as NSString).deletingLastPathComponent)
+                try FileIO.writeAtomically(out.bytes, to: tmp)
+                staged.append((tmp, final))
+            }
+            try beforeRename?()
+        } catch {
+            for s in staged { FileIO.remove(s.tmp) }
+            throw error
+        }
+        for s in staged {
+            guard rename(s.tmp, s.final) == 0 else {
+                throw PanoramaError.runtime("cannot publish \(s.final): \(String(cString: strerror(errno)))")
+            }
+        }
+        return outputs.map { out in
+            .object([
+                ("table", .string(out.table)),
+                ("path", .string(partitionPath(out.table, month))),
+                ("rows", .int(out.rows)),
+                ("sha256", .string(SHA256Digest.hex(out.bytes))),
+            ])
+        }
+    }
+
+    /// The manifest a stage wrote for a month, if any.
+    public func manifest(_ month: Month, stage: String) -> JSONValue? {
+        guard let bytes = try? FileIO.read(manifestPath(month, stage: stage)) else { return nil }
+        return JSONValue.parse(bytes)
+    }
+
+    /// Whether the stage's manifest for the month says it published successfully.
+    public func stageSucceeded(_ month: Month, stage: String) -> Bool {
+        manifest(month, stage: stage)?["status"]?.stringValue == "ok"
+    }
+
+    public func writeManifest(_ manifest: JSONValue, month: Month, stage: String) throws {
+        try FileIO.writeAtomically(manifest.serialized(), to: manifestPath(month, stage: stage))
+    }
+}

@@ -1,0 +1,48 @@
+/// The four monthly deliveries of SPEC §2, in the order quarantine rows are written.
+public enum Source: String, CaseIterable, Sendable {
+    case customers, usage, surveys, complaints
+
+    /// The delivered file name inside the month's input folder.
+    public var fileName: String { rawValue + ".csv" }
+
+    /// The columns of the delivery in SPEC order, with whether each is required (●).
+    public var columns: [(name: String, required: Bool)] {
+        switch self {
+        case .customers:
+            return [("customer_id", true), ("msisdn", true), ("city", true), ("county", false), ("brand", true),
+                    ("vip_level", false), ("gender", false), ("birth_date", false), ("join_date", true),
+                    ("status", true), ("churn_date", false)]
+        case .usage:
+            return [("customer_id", true), ("month", true), ("arpu", true), ("mou", false), ("data_gb", false),
+                    ("call_forward_ratio", false), ("offnet_ratio", false), ("points_balance", false)]
+        case .surveys:
+            return [("survey_id", true), ("customer_id", true), ("survey_date", true), ("channel", true),
+                    ("touchpoint", false), ("nps", true), ("overall_sat", false)]
+                + SurveyDimension.allCases.map { ($0.rawValue, false) }
+        case .complaints:
+            return [("complaint_id", true), ("customer_id", true), ("opened_at", true), ("category", true),
+                    ("closed_at", false), ("escalated", false)]
+        }
+    }
+
+    /// The clean warehouse table this delivery becomes (SPEC §3.1).
+    public var cleanTable: String {
+        switch self {
+        case .customers: return "dim_customer"
+        case .usage: return "fact_usage"
+        case .surveys: return "fact_survey"
+        case .complaints: return "fact_complaint"
+        }
+    }
+}
+
+/// The seven survey service dimensions, in SPEC §2.3 order (also the default driver order).
+public enum SurveyDimension: String, CaseIterable, Sendable {
+    case network, hall, hotline, billing, new_business, promotion, communication
+}
+
+/// Quarantine reason codes of SPEC §2.
+public enum QuarantineCode: String, CaseIterable, Sendable {
+    case MALFORMED_RECORD, MISSING_FIELD, BAD_MSISDN, BAD_NUMBER, OUT_OF_RANGE, BAD_DATE, WRONG_MONTH, BAD_ENUM,
+         UNKNOWN_CUSTOMER, DUPLICATE_KEY
+}

@@ -1,0 +1,111 @@
+import Testing
+@testable import PanoramaCore
+
+/// Reads every record of `text` as (line, kind, fields, raw).
+func records(_ text: String, header: Bool = true) -> [(line: Int, kind: CSVRecordKind, fields: [String], raw: String)] {
+    var reader = CSVReader(bytes: Array(text.utf8))
+    var out: [(Int, CSVRecordKind, [String], String)] = []
+    var first = header
+    while let kind = reader.next() {
+        let fields = kind == .record ? (0..<reader.fields.count).map { reader.rawField($0) } : []
+        if first { reader.expectedFieldCount = fields.count; first = false }
+        out.append((reader.recordLine, kind, fields, reader.rawText()))
+    }
+    return out
+}
+
+@Suite("CSV reader (RFC 4180 on bytes)")
+struct CSVReaderTests {
+    @Test("quoted commas, doubled quotes and newlines inside quotes are one field")
+    func quoting() {
+        let r = records("a,b,c\n\"x,1\",\"say \"\"hi\"\"\",\"two\nlines\"\nplain,2,3\n")
+        #expect(r.count == 3)
+        #expect(r[1].fields == ["x,1", "say \"hi\"", "two\nlines"])
+        #expect(r[1].line == 2)
+        #expect(r[1].raw == "\"x,1\",\"say \"\"hi\"\"\",\"two\nlines\"")
+        #expect(r[2].line == 4)
+        #expect(r[2].fields == ["plain", "2", "3"])
+    }
+
+    @Test("CRLF line ends are stripped from the last field and the raw text")
+    func crlf() {
+        let r = records("a,b\r\n1,2\r\n3,\"4\"\r\n")
+        #expect(r.map(\.fields) == [["a", "b"], ["1", "2"], ["3", "4"]])
+        #expect(r[1].raw == "1,2")
+        #expect(r[2].raw == "3,\"4\"")
+    }
+
+    @Test("blank lines (spaces only too) are skipped but counted in line numbers")
+    func blankLines() {
+        var reader = CSVReader(bytes: Array("a,b\n\n1,2\n   \n\t\n3,4".utf8))
+        _ = reader.next(); reader.expectedFieldCount = 2
+        #expect(reader.next() == .record); #expect(reader.recordLine == 3)
+        #expect(reader.next() == .record); #expect(reader.recordLine == 6)
+        #expect(reader.next() == nil)
+        #expect(reader.blankLines == 3)
+    }
+
+    @Test("each kind of malformed record is reported with its first physical line")
+    func malformed() {
+        let r = records("a,b\nab\"c,1\n\"x\"y,2\n1,2,3\n1\n\"open,2\nnext,3\n")
+        #expect(r[1].kind == .malformed(reason: "a quote stands inside an unquoted field"))
+        #expect(r[1].raw == "ab\"c,1")
+        #expect(r[2].kind == .malformed(reason: "text follows a closing quote"))
+        #expect(r[3].kind == .malformed(reason: "it has 3 fields where the header has 2"))
+        #expect(r[4].kind == .malformed(reason: "it has 1 fields where the header has 2"))
+        // "open,2\nnext,3\n" never closes its quote: only line 6 is lost, line 7 reads normally.
+        #expect(r[5].kind == .malformed(reason: "the file ends inside a quoted field"))
+        #expect(r[5].line == 6)
+        #expect(r[5].raw == "\"open,2")
+        #expect(r[6].line == 7)
+        #expect(r[6].fields == ["next", "3"])
+    }
+
+    @Test("a malformed record spanning lines costs only its first line")
+    func malformedSpanningLines() {
+        let r = records("a,b\n\"x\n\"q,2\n5,6\n")
+        #expect(r[1].kind != .record)
+        #expect(r[1].line == 2)
+        #expect(r[1].raw == "\"x")
+        // Reading resumes on line 3, which is itself malformed (text after the closing quote), then line 4.
+        #expect(r[2].line == 3)
+        #expect(r.last!.fields == ["5", "6"])
+        #expect(r.last!.line == 4)
+    }
+
+    @Test("a last line without a newline is read")
+    func noFinalNewline() {
+        let r = records("a,b\n1,2")
+        #expect(r.count == 2)
+        #expect(r[1].fields == ["1", "2"])
+    }
+}
+
+@Suite("CSV writer and number format (SPEC §1)")
+struct CSVWriterTests {
+    @Test("numbers are rounded to 6 decimals without exponent, trailing zeros or -0")
+    func numbers() {
+        #expect(formatNumber(80.5) == "80.5")
+        #expect(formatNumber(3) == "3")
+        #expect(formatNumber(-0.25) == "-0.25")
+        #expect(formatNumber(-0.0) == "0")
+        #expect(formatNumber(-0.0000001) == "0")
+        #expect(formatNumber(0.1 + 0.2) == "0.3")
+        #expect(formatNumber(1.0 / 3) == "0.333333")
+        #expect(formatNumber(2.0 / 3) == "0.666667")
+        #expect(formatNumber(1e20) == "100000000000000000000")
+        #expect(formatNumber(123456.0000004) == "123456")
+        #expect(formatNumber(0.0000005) == "0.000001" || formatNumber(0.0000005) == "0")  // binary value decides
+        #expect(formatNumber(.nan) == nil)
+        #expect(formatNumber(.infinity) == nil)
+    }
+
+    @Test("fields with commas, quotes or newlines are quoted; quotes doubled")
+    func quoting() {
+        var w = CSVWriter(header: ["a", "b", "c"])
+        w.field("x,y"); w.field("say \"hi\""); w.field("two\nlines"); w.endRow()
+        w.field(nil as String?); w.number(nil); w.boolean(true); w.endRow()
+        #expect(String(decoding: w.bytes, as: UTF8.self) == "a,b,c\n\"x,y\",\"say \"\"hi\"\"\",\"two\nlines\"\n,,true\n")
+        #expect(w.rows == 2)
+    }
+}
