@@ -46,6 +46,8 @@ public struct PipelineConfig: Sendable {
     public static let kindKeys: [String: [String]] = [
         "ingest": [],
         "cleanse": ["max_reject_rate"],
+        "customer360": ["high_value_arpu", "tiers", "thresholds", "weights", "risk_levels"],
+        "kpi": ["arrow_colors", "targets", "thresholds", "min_base", "retention_snapshot"],
     ]
 
     /// Kinds in the order the docs list them.

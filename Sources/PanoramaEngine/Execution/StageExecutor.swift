@@ -58,6 +58,8 @@ public enum StageKinds {
         switch kind {
         case "ingest": return IngestExecutor()
         case "cleanse": return CleanseExecutor()
+        case "customer360": return Customer360Executor()
+        case "kpi": return KPIExecutor()
         default: return nil
         }
     }

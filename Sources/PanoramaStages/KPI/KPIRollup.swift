@@ -1,0 +1,259 @@
+import PanoramaCore
+
+/// What stage `kpi` reads for month M.
+public struct KPIInputs {
+    public var month: Month
+    public var customer360: CSVTable
+    public var surveys: CSVTable
+    public var complaints: CSVTable
+    /// The published `kpi` partition of M-1 (nil = missing).
+    public var previous: CSVTable?
+    /// customer_360 of the snapshot month S (nil = missing or S after M).
+    public var snapshot: CSVTable?
+
+    public init(month: Month, customer360: CSVTable, surveys: CSVTable, complaints: CSVTable, previous: CSVTable?, snapshot: CSVTable?) {
+        self.month = month
+        self.customer360 = customer360
+        self.surveys = surveys
+        self.complaints = complaints
+        self.previous = previous
+        self.snapshot = snapshot
+    }
+}
+
+/// One row of table `kpi` (SPEC §4).
+public struct KPIRow: Sendable {
+    public var kpi: String
+    public var dimension: String
+    public var member: String
+    public var value: Double?
+    public var base: Int
+    public var prevValue: Double?
+    public var momChange: Double?
+    public var momUnit: String
+    public var target: Double?
+    public var targetGap: Double?
+    public var polarity: String
+    public var direction: String
+    public var alert: String
+}
+
+/// Stage `kpi`: the satisfaction KPI panorama by dimension and member, month over month and against
+/// target, with alerts (SPEC §4).
+public struct KPIRollup {
+    public var settings: KPISettings
+
+    public init(settings: KPISettings) { self.settings = settings }
+
+    public static let columns = ["month", "kpi", "dimension", "member", "value", "base", "prev_value", "mom_change",
+                                 "mom_unit", "target", "target_gap", "polarity", "direction", "alert"]
+
+    /// Per-group sums; one per (dimension, member).
+    struct Acc {
+        var customers = 0, churned = 0, highValue = 0, withUsage = 0
+        var arpuSum = 0.0
+        var complaints = 0, closed48h = 0
+        var respondents = 0, promoters = 0, detractors = 0
+        var overallSum = 0.0, overallN = 0
+        var dimSum = [Double](repeating: 0, count: 7), dimN = [Int](repeating: 0, count: 7)
+        var satIndexBase = 0
+        var snapshot = 0, retained = 0
+    }
+
+    /// Groups by dimension index (0 total, 1…4 customer dimensions, 5 channel) then member.
+    struct Groups {
+        var byDim: [[String: Acc]] = Array(repeating: [:], count: 6)
+        mutating func update(_ members: [String], _ body: (inout Acc) -> Void) {
+            for (d, m) in members.enumerated() { body(&byDim[d][m, default: Acc()]) }
+        }
+    }
+
+    /// The snapshot month used for hv_retention, and why there are no rows when there are none.
+    public func snapshotMonth(for month: Month) -> Month {
+        settings.retentionSnapshot ?? Month(year: month.year - 1, month: 12)
+    }
+
+    public func run(_ input: KPIInputs) throws -> (rows: [KPIRow], csv: CSVWriter) {
+        let c = input.customer360
+        let cId = try c.column("customer_id")
+        let dimCols = try KPICatalogue.dimensions.map { try c.column($0) }
+        let cHigh = try c.column("high_value"), cChurned = try c.column("churned_in_month"), cArpu = try c.column("arpu")
+        var members: [String: [String]] = [:]
+        var status: [String: (churned: Bool, high: Bool)] = [:]
+        var groups = Groups()
+        for r in 0..<c.rowCount {
+            let m = [settings.province] + dimCols.map { c[r, $0] }
+            let id = c[r, cId]
+            members[id] = m
+            let churned = c[r, cChurned] == "true", high = c[r, cHigh] == "true"
+            status[id] = (churned, high)
+            let arpu = c.double(r, cArpu)
+            groups.update(m) { a in
+                a.customers += 1
+                if churned { a.churned += 1 }
+                if high { a.highValue += 1 }
+                if let arpu { a.withUsage += 1; a.arpuSum += arpu }
+            }
+        }
+
+        let s = input.surveys
+        let sCustomer = try s.column("customer_id"), sChannel = try s.column("channel"), sNps = try s.column("nps")
+        let sOverall = try s.column("overall_sat")
+        let sDims = try SurveyDimension.allCases.map { try s.column($0.rawValue) }
+        for r in 0..<s.rowCount {
+            guard let m = members[s[r, sCustomer]], let nps = s.int(r, sNps) else { continue }
+            let overall = s.int(r, sOverall)
+            let scores = sDims.map { s.int(r, $0) }
+            groups.update(m + [s[r, sChannel]]) { a in
+                a.respondents += 1
+                if nps >= 9 { a.promoters += 1 } else if nps <= 6 { a.detractors += 1 }
+                if let overall { a.overallSum += Double(overall); a.overallN += 1 }
+                var any = false
+                for (k, v) in scores.enumerated() {
+                    if let v { a.dimSum[k] += Double(v); a.dimN[k] += 1; any = true }
+                }
+                if any { a.satIndexBase += 1 }
+            }
+        }
+
+        let k = input.complaints
+        let kCustomer = try k.column("customer_id"), kOpened = try k.column("opened_at"), kClosed = try k.column("closed_at")
+        for r in 0..<k.rowCount {
+            guard let m = members[k[r, kCustomer]] else { continue }
+            var within = false
+            if let o = ValueParser.dateTime(k[r, kOpened]), let cl = ValueParser.dateTime(k[r, kClosed]) {
+                within = cl.seconds - o.seconds <= 48 * 3600
+            }
+            groups.update(m) { a in
+                a.complaints += 1
+                if within { a.closed48h += 1 }
+            }
+        }
+
+        // hv_retention: the snapshot month's high-value customers, grouped by their snapshot members.
+        var retention = Groups()
+        let hasSnapshot = input.snapshot != nil
+        if let snap = input.snapshot {
+            let id = try snap.column("customer_id"), high = try snap.column("high_value")
+            let dims = try KPICatalogue.dimensions.map { try snap.column($0) }
+            for r in 0..<snap.rowCount where snap[r, high] == "true" {
+                let m = [settings.province] + dims.map { snap[r, $0] }
+                let kept = status[snap[r, id]].map { !$0.churned && $0.high } ?? false
+                retention.update(m) { a in
+                    a.snapshot += 1
+                    if kept { a.retained += 1 }
+                }
+            }
+        }
+
+        var previous: [String: Double?] = [:]
+        if let p = input.previous {
+            let pk = try p.column("kpi"), pd = try p.column("dimension"), pm = try p.column("member"), pv = try p.column("value")
+            for r in 0..<p.rowCount { previous[p[r, pk] + "\u{1}" + p[r, pd] + "\u{1}" + p[r, pm]] = p.double(r, pv) }
+        }
+
+        let dimNames = ["total"] + KPICatalogue.dimensions + ["channel"]
+        var rows: [KPIRow] = []
+        for def in KPICatalogue.all {
+            if def.id == "hv_retention" && !hasSnapshot { continue }
+            let source = def.id == "hv_retention" ? retention : groups
+            let dimCount = def.isSurvey ? 6 : 5
+            for d in 0..<dimCount {
+                var keys = Array(source.byDim[d].keys).sorted(by: codePointLess)
+                if d == 0 && keys.isEmpty { keys = [settings.province] }
+                for member in keys {
+                    let acc = source.byDim[d][member] ?? Acc()
+                    let (value, base) = KPIRollup.measure(def.id, acc)
+                    if d > 0 && base == 0 { continue }
+                    let prevKey = def.id + "\u{1}" + dimNames[d] + "\u{1}" + member
+                    rows.append(finish(def, dimNames[d], member, value, base, previous[prevKey] ?? nil))
+                }
+            }
+        }
+        var w = CSVWriter(header: KPIRollup.columns)
+        let month = input.month.description
+        for r in rows {
+            w.field(month); w.field(r.kpi); w.field(r.dimension); w.field(r.member); w.number(r.value); w.integer(r.base)
+            w.number(r.prevValue); w.number(r.momChange); w.field(r.momUnit); w.number(r.target); w.number(r.targetGap)
+            w.field(r.polarity); w.field(r.direction); w.field(r.alert)
+            w.endRow()
+        }
+        return (rows, w)
+    }
+
+    /// Value and base of one KPI for one group (value nil when its base is 0).
+    static func measure(_ kpi: String, _ a: Acc) -> (Double?, Int) {
+        func ratio(_ num: Double, _ den: Int, _ scale: Double) -> (Double?, Int) {
+            (den > 0 ? scale * num / Double(den) : nil, den)
+        }
+        switch kpi {
+        case "sat_index":
+            var num = 0.0, den = 0.0
+            for i in 0..<7 where a.dimN[i] > 0 {
+                num += KPICatalogue.satWeights[i] * 10 * a.dimSum[i] / Double(a.dimN[i])
+                den += KPICatalogue.satWeights[i]
+            }
+            return (den > 0 ? num / den : nil, a.satIndexBase)
+        case "sat_overall": return ratio(a.overallSum, a.overallN, 10)
+        case "nps": return ratio(Double(a.promoters - a.detractors), a.respondents, 100)
+        case "promoter_share": return ratio(Double(a.promoters), a.respondents, 100)
+        case "detractor_share": return ratio(Double(a.detractors), a.respondents, 100)
+        case "complaint_rate": return ratio(Double(a.complaints), a.customers, 1000)
+        case "complaint_closed_48h": return ratio(Double(a.closed48h), a.complaints, 100)
+        case "churn_rate": return ratio(Double(a.churned), a.customers, 100)
+        case "hv_retention": return ratio(Double(a.retained), a.snapshot, 100)
+        case "hv_share": return ratio(Double(a.highValue), a.customers, 100)
+        case "arpu": return ratio(a.arpuSum, a.withUsage, 1)
+        case "survey_n": return (Double(a.respondents), a.respondents)
+        default:
+            if kpi.hasPrefix("sat_"), let i = SurveyDimension.allCases.firstIndex(where: { "sat_" + $0.rawValue == kpi }) {
+                return ratio(a.dimSum[i], a.dimN[i], 10)
+            }
+            return (nil, 0)
+        }
+    }
+
+    /// Change in a KPI's unit: `pct` relative to |reference| (nil when it is 0), `pt` a difference.
+    static func change(_ value: Double?, _ reference: Double?, unit: String) -> Double? {
+        guard let value, let reference else { return nil }
+        switch unit {
+        case "pct": return reference == 0 ? nil : 100 * (value - reference) / abs(reference)
+        case "pt": return value - reference
+        default: return nil
+        }
+    }
+
+    func finish(_ def: KPIDefinition, _ dimension: String, _ member: String, _ value: Double?, _ base: Int, _ prev: Double?) -> KPIRow {
+        var row = KPIRow(kpi: def.id, dimension: dimension, member: member, value: value, base: base, prevValue: prev,
+                         momChange: nil, momUnit: def.unit, target: nil, targetGap: nil, polarity: def.polarity,
+                         direction: "flat", alert: "none")
+        if def.id == "survey_n" { return row }
+        row.momChange = KPIRollup.change(value, prev, unit: def.unit)
+        row.target = settings.target(def.id, member: member)
+        row.targetGap = KPIRollup.change(value, row.target, unit: def.unit)
+        if let m = row.momChange, abs(m) >= 0.05 { row.direction = m > 0 ? "up" : "down" }
+        row.alert = KPIRollup.alert(mom: row.momChange, gap: row.targetGap, polarity: def.polarity,
+                                    threshold: settings.threshold(def.id), base: base,
+                                    minBase: settings.minBase[def.id] ?? def.defaultMinBase)
+        return row
+    }
+
+    /// The alert rule of SPEC §4 (all thresholds inclusive).
+    public static func alert(mom: Double?, gap: Double?, polarity: String, threshold: Double, base: Int, minBase: Int) -> String {
+        guard base >= minBase else { return "none" }
+        var moved: String?
+        if let mom {
+            if mom >= threshold { moved = "rise" } else if mom <= -threshold { moved = "fall" }
+        }
+        var offTarget = false
+        if let gap {
+            offTarget = polarity == "lower_better" ? gap >= threshold : gap <= -threshold
+        }
+        switch (moved, offTarget) {
+        case (let m?, true): return m + "+off_target"
+        case (let m?, false): return m
+        case (nil, true): return "off_target"
+        case (nil, false): return "none"
+        }
+    }
+}
