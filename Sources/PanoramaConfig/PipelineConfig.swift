@@ -46,6 +46,7 @@ public struct PipelineConfig: Sendable {
     public static let kindKeys: [String: [String]] = [
         "ingest": [],
         "cleanse": ["max_reject_rate"],
+        "drivers": ["window_months", "min_n", "drivers", "segment_by"],
     ]
 
     /// Kinds in the order the docs list them.
