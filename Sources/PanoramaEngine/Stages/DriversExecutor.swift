@@ -77,7 +77,7 @@ struct DriversExecutor: StageExecutor {
         ])
         let window = monthsRead.count == 1 ? month.description : "\(monthsRead[0])..\(month) (\(monthsRead.count) months)"
         report.summary = "\(window): n=\(total.n) of \(output.responses) responses (\(total.dropped) dropped); "
-            + "\(fitted) models, \(singular) singular, \(omitted.count) segments below min_n \(settings.minN)"
+            + "models: \(fitted) fitted, \(singular) singular; \(omitted.count) segments below min_n \(settings.minN)"
         return report
     }
 
