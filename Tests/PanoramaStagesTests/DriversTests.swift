@@ -26,9 +26,9 @@ enum Factorial {
 
     /// 32 responses with customer ids `<prefix>00` … `<prefix>31`; the three dimensions not in the
     /// model stay unanswered, which must not drop any row (listwise deletion is over the x only).
-    static func responses(prefix: String) -> [SurveyResponse] {
+    static func responses(prefix: String) -> [DriverResponse] {
         let low = [2.0, 6, 4, 7], spread = [3.0, 4, 2, 2], step = [3, -4, 1, 2]
-        var out: [SurveyResponse] = []
+        var out: [DriverResponse] = []
         for cell in 0..<16 {
             let z = (0..<4).map { (cell >> $0) & 1 }
             let x = (0..<4).map { low[$0] + spread[$0] * Double(z[$0]) }
@@ -36,7 +36,7 @@ enum Factorial {
             let noise = fitted == 0 || fitted == 10 ? 0 : 1
             for sign in [1, -1] {
                 let id = prefix + (out.count < 10 ? "0" : "") + String(out.count)
-                out.append(SurveyResponse(customerId: id, nps: Double(fitted + sign * noise),
+                out.append(DriverResponse(customerId: id, nps: Double(fitted + sign * noise),
                                           scores: [x[0], x[1], x[2], x[3], nil, nil, nil]))
             }
         }
@@ -60,15 +60,15 @@ enum Factorial {
         "2026-10,\(dim),\(segment),32,\(dropped),0.895522,0.880044,57.857143,0,0.935414,-1,n<10p|negative_coef:hall\n"
     }
 
-    static func members(_ ids: [String], brand: String, tier: String, city: String = "石家庄") -> [String: CustomerMembers] {
-        var out: [String: CustomerMembers] = [:]
-        for id in ids { out[id] = CustomerMembers(brand: brand, valueTier: tier, city: city, vipLevel: "none") }
+    static func members(_ ids: [String], brand: String, tier: String, city: String = "石家庄") -> [String: DriverMembers] {
+        var out: [String: DriverMembers] = [:]
+        for id in ids { out[id] = DriverMembers(brand: brand, valueTier: tier, city: city, vipLevel: "none") }
         return out
     }
 
     static func text(_ csv: CSVWriter) -> String { String(decoding: csv.bytes, as: UTF8.self) }
 
-    static func run(_ responses: [SurveyResponse], _ members: [String: CustomerMembers],
+    static func run(_ responses: [DriverResponse], _ members: [String: DriverMembers],
                     _ settings: DriversSettings) throws -> (drivers: String, model: String, out: DriversOutput) {
         let out = try Drivers(month: month, province: "河北", settings: settings).run(responses: responses, members: members)
         return (text(out.drivers), text(out.driverModel), out)
@@ -115,15 +115,15 @@ struct DriversTests {
         members.merge(Factorial.members(responses.filter { $0.customerId.hasPrefix("m") }.map(\.customerId),
                                         brand: "mzone", tier: "A", city: "北京"), uniquingKeysWith: { a, _ in a })
         // Incomplete rows: two gotone/B missing hall, one mzone/A missing network.
-        responses.append(SurveyResponse(customerId: "g90", nps: 9, scores: [5, nil, 5, 5, 5, 5, 5]))
-        responses.append(SurveyResponse(customerId: "g91", nps: 3, scores: [5, nil, nil, 5, nil, nil, nil]))
-        responses.append(SurveyResponse(customerId: "m90", nps: 7, scores: [nil, 5, 5, 5, nil, nil, nil]))
+        responses.append(DriverResponse(customerId: "g90", nps: 9, scores: [5, nil, 5, 5, 5, 5, 5]))
+        responses.append(DriverResponse(customerId: "g91", nps: 3, scores: [5, nil, nil, 5, nil, nil, nil]))
+        responses.append(DriverResponse(customerId: "m90", nps: 7, scores: [nil, 5, 5, 5, nil, nil, nil]))
         members.merge(Factorial.members(["g90", "g91"], brand: "gotone", tier: "B", city: "Zhuozhou"), uniquingKeysWith: { a, _ in a })
         members.merge(Factorial.members(["m90"], brand: "mzone", tier: "A", city: "北京"), uniquingKeysWith: { a, _ in a })
         // One complete easyown/C respondent (n = 1 < min_n) and one complete respondent not in the base.
-        responses.append(SurveyResponse(customerId: "e01", nps: 8, scores: [6, 7, 8, 9, nil, nil, nil]))
-        members["e01"] = CustomerMembers(brand: "easyown", valueTier: "C", city: "baoding", vipLevel: "gold")
-        responses.append(SurveyResponse(customerId: "churned-last-month", nps: 2, scores: [3, 3, 3, 3, 3, 3, 3]))
+        responses.append(DriverResponse(customerId: "e01", nps: 8, scores: [6, 7, 8, 9, nil, nil, nil]))
+        members["e01"] = DriverMembers(brand: "easyown", valueTier: "C", city: "baoding", vipLevel: "gold")
+        responses.append(DriverResponse(customerId: "churned-last-month", nps: 2, scores: [3, 3, 3, 3, 3, 3, 3]))
 
         let settings = DriversSettings(minN: 30, drivers: Factorial.drivers, segmentBy: [.brand, .value_tier, .city])
         let (drivers, model, out) = try Factorial.run(responses, members, settings)
@@ -156,7 +156,7 @@ struct DriversTests {
     func listwiseAndDriverOrder() throws {
         var responses = Factorial.responses(prefix: "c")
         // Missing hotline: dropped when hotline is a driver, kept when it is not.
-        responses.append(SurveyResponse(customerId: "x1", nps: 10, scores: [9, 9, nil, 9, 9, 9, 9]))
+        responses.append(DriverResponse(customerId: "x1", nps: 10, scores: [9, 9, nil, 9, 9, 9, 9]))
         let all = try Factorial.run(responses, [:], DriversSettings(drivers: Factorial.drivers, segmentBy: []))
         #expect(all.out.segments[0].n == 32 && all.out.segments[0].dropped == 1)
         let two = try Factorial.run(responses, [:], DriversSettings(drivers: [.billing, .network], segmentBy: []))
@@ -167,16 +167,16 @@ struct DriversTests {
     @Test("a singular segment writes one driver_model row with n, dropped and warnings only, and no drivers rows")
     func singularSegment() throws {
         // 40 easyown respondents who all gave hall 5: hall is a multiple of the intercept.
-        var responses: [SurveyResponse] = []
-        var members: [String: CustomerMembers] = [:]
+        var responses: [DriverResponse] = []
+        var members: [String: DriverMembers] = [:]
         for i in 0..<40 {
             let id = "e\(i)"
-            responses.append(SurveyResponse(customerId: id, nps: Double(i % 11),
+            responses.append(DriverResponse(customerId: id, nps: Double(i % 11),
                                             scores: [Double(1 + i % 10), 5, Double(1 + (i * 7) % 10), Double(1 + (i * 3) % 10), nil, nil, nil]))
-            members[id] = CustomerMembers(brand: "easyown", valueTier: "D", city: "邢台", vipLevel: "none")
+            members[id] = DriverMembers(brand: "easyown", valueTier: "D", city: "邢台", vipLevel: "none")
         }
-        responses.append(SurveyResponse(customerId: "e99", nps: 4, scores: [nil, 5, 5, 5, nil, nil, nil]))
-        members["e99"] = CustomerMembers(brand: "easyown", valueTier: "D", city: "邢台", vipLevel: "none")
+        responses.append(DriverResponse(customerId: "e99", nps: 4, scores: [nil, 5, 5, 5, nil, nil, nil]))
+        members["e99"] = DriverMembers(brand: "easyown", valueTier: "D", city: "邢台", vipLevel: "none")
         // The total also has the factorial, so hall varies there and it fits.
         responses += Factorial.responses(prefix: "c")
         let (drivers, model, out) = try Factorial.run(responses, members, DriversSettings(minN: 30, drivers: Factorial.drivers, segmentBy: [.brand]))
@@ -196,9 +196,26 @@ struct DriversTests {
         #expect(d3 == Drivers.driverColumns.joined(separator: ",") + "\n")
         let (_, m0, _) = try Factorial.run([], [:], DriversSettings())
         #expect(m0.hasSuffix("\n2026-10,total,河北,0,0,,,,,,,singular\n"))
-        let flat = Factorial.responses(prefix: "c").map { SurveyResponse(customerId: $0.customerId, nps: 8, scores: $0.scores) }
+        let flat = Factorial.responses(prefix: "c").map { DriverResponse(customerId: $0.customerId, nps: 8, scores: $0.scores) }
         let (_, mf, _) = try Factorial.run(flat, [:], DriversSettings(drivers: Factorial.drivers))
         #expect(mf.hasSuffix("\n2026-10,total,河北,32,0,,,,,,,singular:nps\n"))
+    }
+
+    @Test("customer_360 is read for respondents only, counting every row; a missing column is a clear error")
+    func readMembers() throws {
+        let csv = """
+            month,customer_id,city,brand,vip_level,value_tier,nps
+            2026-10,a,"北京, 东城",gotone,gold,A,9
+            2026-10,b,保定,mzone,none,D,
+            2026-10,a,唐山,easyown,none,C,
+
+            """
+        let read = try DriverMembers.read(customer360: Array(csv.utf8), name: "c360", respondents: ["a", "zz"])
+        #expect(read.rows == 3)
+        #expect(read.members == ["a": DriverMembers(brand: "gotone", valueTier: "A", city: "北京, 东城", vipLevel: "gold")])
+        #expect(throws: PanoramaError.self) {
+            try DriverMembers.read(customer360: Array("customer_id,brand\na,gotone\n".utf8), name: "c360", respondents: ["a"])
+        }
     }
 
     @Test("settings: window months end at M; problems are listed for bad values")

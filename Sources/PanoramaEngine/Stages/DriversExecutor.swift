@@ -13,17 +13,15 @@ struct DriversExecutor: StageExecutor {
 
         // customer_360 of M gives the segment members; without it the segments would silently
         // shrink to nothing, so its absence is an upstream error, not an empty result.
+        // Checked first: customer360 runs after cleanse, so naming it covers both.
         let basePath = warehouse.partitionPath("customer_360", month)
         guard FileIO.exists(basePath) else {
             throw missingUpstream(context, kind: "customer360", table: "customer_360")
         }
-        let baseBytes = try FileIO.read(basePath)
-        let base = try CSVTable.parse(baseBytes, name: basePath)
-        let members = try CustomerMembers.read(customer360: base)
 
         // Surveys of the window, oldest month first. M's partition is required (cleanse has not run
         // otherwise); earlier months are used when present, as SPEC §5 says.
-        var responses: [SurveyResponse] = []
+        var responses: [DriverResponse] = []
         var monthsRead: [Month] = []
         var monthsMissing: [Month] = []
         var surveyInputs: [JSONValue] = []
@@ -36,18 +34,21 @@ struct DriversExecutor: StageExecutor {
             }
             let bytes = try FileIO.read(path)
             let table = try CSVTable.parse(bytes, name: path)
-            responses += try SurveyResponse.read(factSurvey: table, name: path)
+            responses += try DriverResponse.read(factSurvey: table, name: path)
             monthsRead.append(m)
             surveyInputs.append(Self.input("fact_survey", m, path, bytes, rows: table.rowCount))
         }
-        report.inputs = surveyInputs + [Self.input("customer_360", month, basePath, baseBytes, rows: base.rowCount)]
+        let baseBytes = try FileIO.read(basePath)
+        let base = try DriverMembers.read(customer360: baseBytes, name: basePath,
+                                          respondents: Set(responses.map(\.customerId)))
+        report.inputs = surveyInputs + [Self.input("customer_360", month, basePath, baseBytes, rows: base.rows)]
         if !monthsMissing.isEmpty {
             report.warnings.append("fact_survey missing for \(monthsMissing.map(\.description).joined(separator: ", ")); "
                 + "the \(settings.windowMonths)-month window uses \(monthsRead.map(\.description).joined(separator: ", ")) only")
         }
 
         let output = try Drivers(month: month, province: context.config.province, settings: settings)
-            .run(responses: responses, members: members)
+            .run(responses: responses, members: base.members)
         for s in output.segments where s.outcome == .singular {
             report.warnings.append("\(s.dimension)=\(s.member): no model (\(s.warnings.joined(separator: "|")), n=\(s.n))")
         }

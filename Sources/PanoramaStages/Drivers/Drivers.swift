@@ -72,12 +72,12 @@ public struct Drivers {
     /// Fits `total` on every response, then each `segment_by` member (from `members`, customer_360
     /// of M) whose n after listwise deletion reaches min_n. `responses` are the clean surveys of
     /// the whole window (the caller reads the partitions; their order only affects rounding).
-    public func run(responses: [SurveyResponse], members: [String: CustomerMembers]) throws -> DriversOutput {
+    public func run(responses: [DriverResponse], members: [String: DriverMembers]) throws -> DriversOutput {
         let problems = settings.problems()
         guard problems.isEmpty else {
             throw PanoramaError.usage("drivers settings: " + problems.joined(separator: "; "))
         }
-        let columns = settings.drivers.map(SurveyDimension.index(of:))
+        let columns = settings.drivers.map(DriverResponse.scoreIndex)
         let names = settings.drivers.map(\.rawValue)
         let complete = responses.map { r in columns.allSatisfy { r.scores[$0] != nil } }
 
@@ -132,7 +132,7 @@ public struct Drivers {
     /// UTF-8 bytes (SPEC §1). Members are only those of respondents found in customer_360 of M;
     /// an empty member (not expected in customer_360) puts the respondent in no segment of that
     /// dimension rather than in a segment named "".
-    func groups(_ responses: [SurveyResponse], _ members: [String: CustomerMembers]) -> [Group] {
+    func groups(_ responses: [DriverResponse], _ members: [String: DriverMembers]) -> [Group] {
         var out = [Group(dimension: "total", member: province, rows: Array(responses.indices))]
         for dimension in settings.segmentBy {
             var byMember: [String: [Int]] = [:]

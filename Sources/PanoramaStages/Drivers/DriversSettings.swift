@@ -1,7 +1,7 @@
 import PanoramaCore
 
 /// A customer_360 column a key-driver segment can be cut by (SPEC §5 `segment_by`).
-public enum SegmentDimension: String, CaseIterable, Sendable {
+public enum DriverSegmentDimension: String, CaseIterable, Sendable {
     case brand, value_tier, city, vip_level
 }
 
@@ -20,12 +20,12 @@ public struct DriversSettings: Sendable, Equatable {
     /// The model's x, in the configured order (which is also the `drivers` row order).
     public var drivers: [SurveyDimension]
     /// Segment dimensions after `total`, in the configured order.
-    public var segmentBy: [SegmentDimension]
+    public var segmentBy: [DriverSegmentDimension]
 
     /// Settings with the SPEC §5 defaults for anything not given.
     public init(windowMonths: Int = 1, minN: Int = 100,
                 drivers: [SurveyDimension] = SurveyDimension.allCases,
-                segmentBy: [SegmentDimension] = [.brand, .value_tier]) {
+                segmentBy: [DriverSegmentDimension] = [.brand, .value_tier]) {
         self.windowMonths = windowMonths
         self.minN = minN
         self.drivers = drivers
