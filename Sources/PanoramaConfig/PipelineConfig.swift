@@ -48,6 +48,7 @@ public struct PipelineConfig: Sendable {
         "cleanse": ["max_reject_rate"],
         "customer360": ["high_value_arpu", "tiers", "thresholds", "weights", "risk_levels"],
         "kpi": ["arrow_colors", "targets", "thresholds", "min_base", "retention_snapshot"],
+        "drivers": ["window_months", "min_n", "drivers", "segment_by"],
     ]
 
     /// Kinds in the order the docs list them.

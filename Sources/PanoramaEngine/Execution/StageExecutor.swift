@@ -60,6 +60,7 @@ public enum StageKinds {
         case "cleanse": return CleanseExecutor()
         case "customer360": return Customer360Executor()
         case "kpi": return KPIExecutor()
+        case "drivers": return DriversExecutor()
         default: return nil
         }
     }
