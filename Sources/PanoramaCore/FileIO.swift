@@ -29,11 +29,20 @@ public enum FileIO {
 
     /// Writes `bytes` to a temp file beside `path`, syncs it, then renames it over `path`.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        try makeDirectory(dir)
+        try makeDirectory((path as NSString).deletingLastPathComponent)
         let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw PanoramaError.runtime("cannot write \(tmp): \(String(cString: strerror(errno)))") }
+        try writeSynced(bytes, to: tmp)
+        guard rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw PanoramaError.runtime("cannot rename \(tmp) to \(path): \(reason)")
+        }
+    }
+
+    /// Writes `bytes` to `path` (created or truncated) and syncs it to disk; removes it on failure.
+    public static func writeSynced(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw PanoramaError.runtime("cannot write \(path): \(String(cString: strerror(errno)))") }
         var offset = 0
         let ok = bytes.withUnsafeBytes { raw -> Bool in
             while offset < raw.count {
@@ -46,15 +55,10 @@ public enum FileIO {
         if !ok || fsync(fd) != 0 {
             let reason = String(cString: strerror(errno))
             close(fd)
-            unlink(tmp)
-            throw PanoramaError.runtime("cannot write \(tmp): \(reason)")
+            unlink(path)
+            throw PanoramaError.runtime("cannot write \(path): \(reason)")
         }
         close(fd)
-        guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw PanoramaError.runtime("cannot rename \(tmp) to \(path): \(reason)")
-        }
     }
 
     /// Writes UTF-8 text atomically.

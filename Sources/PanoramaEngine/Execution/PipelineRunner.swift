@@ -92,6 +92,10 @@ public struct PipelineRunner {
         if let stale = lock.staleHolder {
             log.warning(nil, nil, "took over the warehouse lock left by pid \(stale), which is no longer running")
         }
+        let leftovers = warehouse.removeStaleTemporaries()
+        if leftovers > 0 {
+            log.warning(nil, nil, "removed \(leftovers) temporary file(s) left by an interrupted run; published partitions were not affected")
+        }
         let started = RunLogger.timestamp(options.now)
         var monthLogs: [JSONValue] = []
         var failed = false

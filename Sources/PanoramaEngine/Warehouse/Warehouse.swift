@@ -44,7 +44,7 @@ public struct Warehouse: Sendable {
                 let final = partitionPath(out.table, month)
                 let tmp = final + ".tmp-\(getpid())"
                 try FileIO.makeDirectory((final as NSString).deletingLastPathComponent)
-                try FileIO.writeAtomically(out.bytes, to: tmp)
+                try FileIO.writeSynced(out.bytes, to: tmp)
                 staged.append((tmp, final))
             }
             try beforeRename?()
@@ -65,6 +65,20 @@ public struct Warehouse: Sendable {
                 ("sha256", .string(SHA256Digest.hex(out.bytes))),
             ])
         }
+    }
+
+    /// Removes temporary files (`*.tmp-<pid>`) left by runs that were killed; returns how many.
+    /// Called under the warehouse lock, so no live run can own them.
+    public func removeStaleTemporaries() -> Int {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return 0 }
+        var removed = 0
+        while let item = walker.nextObject() as? String {
+            guard let range = item.range(of: ".tmp-", options: .backwards),
+                  let pid = Int32(item[range.upperBound...]), pid != getpid() else { continue }
+            FileIO.remove(root + "/" + item)
+            removed += 1
+        }
+        return removed
     }
 
     /// The manifest a stage wrote for a month, if any.
