@@ -20,6 +20,7 @@ let package = Package(
         .executableTarget(name: "panorama", dependencies: ["PanoramaEngine", "PanoramaGenerate"]),
         .testTarget(name: "PanoramaCoreTests", dependencies: ["PanoramaCore"]),
         .testTarget(name: "PanoramaConfigTests", dependencies: ["PanoramaConfig"]),
+        .testTarget(name: "PanoramaGenerateTests", dependencies: ["PanoramaGenerate"]),
         .testTarget(name: "PanoramaStatsTests", dependencies: ["PanoramaStats"]),
         .testTarget(name: "PanoramaStagesTests", dependencies: ["PanoramaStages", "PanoramaGenerate"]),
         .testTarget(name: "PanoramaEngineTests", dependencies: ["PanoramaEngine", "PanoramaGenerate"]),

@@ -1,0 +1,101 @@
+import Foundation
+
+/// The simulated customer base: one entry per customer ever created (structure of arrays, so that
+/// ten million customers stay compact). Index i is customer `C` + (i + 1) zero-padded to 8 digits.
+struct Population {
+    static let noChurn = Int32.max
+    static let noBirth = Int32.min
+
+    var joinDay: [Int32] = []
+    var churnDay: [Int32] = []
+    var city: [UInt8] = []
+    var county: [UInt8] = []          // 255 = empty
+    var brand: [UInt8] = []
+    var vip: [UInt8] = []
+    var gender: [UInt8] = []          // 2 = empty
+    var birthDay: [Int32] = []
+    var prefix: [UInt8] = []
+    var logLevel: [Float] = []        // log of the customer's usual monthly bill
+    var sat: [Float] = []             // latent satisfaction, ~N(0, 1)
+    var cfrClass: [UInt8] = []        // 0 none, 1 low, 2 high call forwarding
+    var offnetBase: [Float] = []
+    var dataLevel: [Float] = []
+    var points: [Int32] = []
+    var prevArpu: [Float] = []        // last month's bill (0 = none)
+    var flags: [UInt8] = []           // this month's risk flags (Flag)
+    var complaintMask: [UInt8] = []   // bit k: complaint k months ago (k = 0 this month)
+
+    var count: Int { joinDay.count }
+
+    enum Flag {
+        static let billDrop: UInt8 = 1
+        static let callForward: UInt8 = 2
+        static let offnet: UInt8 = 4
+        static let detractor: UInt8 = 8
+    }
+
+    mutating func reserve(_ n: Int) {
+        joinDay.reserveCapacity(n); churnDay.reserveCapacity(n); city.reserveCapacity(n); county.reserveCapacity(n)
+        brand.reserveCapacity(n); vip.reserveCapacity(n); gender.reserveCapacity(n); birthDay.reserveCapacity(n)
+        prefix.reserveCapacity(n); logLevel.reserveCapacity(n); sat.reserveCapacity(n); cfrClass.reserveCapacity(n)
+        offnetBase.reserveCapacity(n); dataLevel.reserveCapacity(n); points.reserveCapacity(n); prevArpu.reserveCapacity(n)
+        flags.reserveCapacity(n); complaintMask.reserveCapacity(n)
+    }
+
+    static let epoch2005 = Civil.days(2005, 1, 1)
+    static let birthMin = Civil.days(1950, 1, 1)
+    static let birthMax = Civil.days(2008, 12, 31)
+
+    /// Appends one customer joining on `join` (and churned on `churn`, if given).
+    mutating func add(_ r: inout Rng, join: Int, churn: Int?) {
+        let c = r.weighted(Vocabulary.cityWeights)
+        city.append(UInt8(c))
+        county.append(r.chance(0.02) ? 255 : UInt8(r.int(Vocabulary.cities[c].counties.count)))
+        let z = r.normal()
+        // a small heavy-spending segment (enterprise/family-plan payers) makes the far tail (> 1000 yuan)
+        let level = r.chance(0.004) ? Foundation.log(500.0) + 0.6 * z : Foundation.log(55.0) + 0.7 * z
+        logLevel.append(Float(level))
+
+        var birth: Int? = nil
+        if !r.chance(0.04) {
+            let y = min(2008, max(1950, Int((1983.0 + 12.0 * r.normal()).rounded())))
+            var b = Civil.days(y, 1, 1) + r.int(Civil.daysInMonth(y, 2) == 29 ? 366 : 365)
+            if b > join - 16 * 365 { b = join - (18 + r.int(40)) * 365 - r.int(365) }
+            b = min(Population.birthMax, max(Population.birthMin + r.int(365), b))
+            birth = b
+        }
+        birthDay.append(birth.map { Int32($0) } ?? Population.noBirth)
+        let g = r.uniform()
+        gender.append(g < 0.52 ? 0 : (g < 0.99 ? 1 : 2))
+
+        let u = 0.8 * z + 0.6 * r.normal()
+        let young = (birth ?? 0) >= Civil.days(1994, 1, 1)
+        let br: UInt8 = u > 1.036 ? 0 : (r.chance(young ? 0.6 : 0.29) ? 1 : 2)
+        brand.append(br)
+        let v = level + 0.25 * r.normal()
+        vip.append(v > Foundation.log(300.0) ? 3 : v > Foundation.log(160.0) ? 2 : v > Foundation.log(95.0) ? 1 : 0)
+
+        sat.append(Float(r.normal()))
+        let cu = r.uniform()
+        cfrClass.append(cu < 0.80 ? 0 : (cu < 0.965 ? 1 : 2))
+        offnetBase.append(r.chance(0.08) ? Float(0.42 + 0.35 * r.uniform()) : Float(max(0.0, min(0.38, 0.15 + 0.08 * r.normal()))))
+        dataLevel.append(Float(Foundation.log(br == 1 ? 14.0 : 6.0) + 0.8 * r.normal()))
+        points.append(Int32(max(0.0, Foundation.exp(level) * Double(r.int(in: 2...36)))))
+        prefix.append(UInt8(r.int(Vocabulary.msisdnPrefixes.count)))
+        joinDay.append(Int32(join))
+        churnDay.append(churn.map { Int32($0) } ?? Population.noChurn)
+        prevArpu.append(0)
+        flags.append(0)
+        complaintMask.append(0)
+    }
+
+    /// 11-digit msisdn of customer i (a bijection of the id, so msisdns are unique).
+    func msisdn(_ i: Int) -> Int {
+        let suffix = ((i + 1) &* 73_939_133 &+ 12_345_678) % 100_000_000
+        return Int(Vocabulary.msisdnPrefixValues[Int(prefix[i])]) * 100_000_000 + suffix
+    }
+}
+
+extension Vocabulary {
+    static let msisdnPrefixValues: [Int] = msisdnPrefixes.map { Int($0)! }
+}
