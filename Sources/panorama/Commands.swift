@@ -67,8 +67,45 @@ enum Commands {
         return .ok
     }
 
+    /// `panorama demo`: a demo data set (generated once), the default pipeline over all its months,
+    /// and the path of the newest report.
     static func demo(_ raw: [String]) throws -> ExitCode {
-        throw PanoramaError.usage("demo is not available yet in this version: run `panorama generate` and `panorama run` (see README)")
+        var args = Arguments(raw)
+        let opts = try args.parse(options: ["--customers", "--config"], flags: ["--quiet"])
+        var customers = 20_000
+        var configPath = defaultConfig
+        var quiet = false
+        for (name, value) in opts {
+            switch name {
+            case "--customers": customers = try positiveInt(value!, name)
+            case "--config": configPath = value!
+            default: quiet = true
+            }
+        }
+        let start = "2025-12", months = 6
+        let root = "data/demo"
+        let input = root + "/input"
+        if !FileManager.default.fileExists(atPath: input + "/_truth.json") {
+            FileHandle.standardError.write("generating the demo deliveries (\(months) months from \(start), \(customers) customers) in \(input)\n".data(using: .utf8)!)
+            let options = GeneratorOptions(start: start, months: months, customers: customers, seed: 2026, encoding: "utf-8", dirtyRate: 0.01)
+            _ = try SyntheticDeliveryGenerator(options: options).write(to: URL(fileURLWithPath: input))
+        }
+        var config = try PipelineConfig.load(path: configPath)
+        config.inputPath = input + "/{month}"
+        config.warehousePath = root + "/warehouse"
+        let first = Month(key: start)!
+        let last = first.adding(months - 1)
+        let outcome = PipelineRunner(config: config, options: RunOptions(months: .range(first, last)),
+                                     log: RunLogger(quiet: quiet)).run()
+        guard outcome.exitCode == .ok else { return outcome.exitCode }
+        let reportDir = PipelineConfig.resolve(config.reportsPath, month: last)
+        let html = reportDir + "/panorama.html"
+        if FileManager.default.fileExists(atPath: html) {
+            print(html)
+        } else {
+            print(config.warehousePath)
+        }
+        return .ok
     }
 
     static func positiveInt(_ v: String, _ name: String) throws -> Int {
