@@ -46,6 +46,7 @@ public struct PipelineConfig: Sendable {
     public static let kindKeys: [String: [String]] = [
         "ingest": [],
         "cleanse": ["max_reject_rate"],
+        "report": ["lang", "arrow_colors", "history_months"],
     ]
 
     /// Kinds in the order the docs list them.

@@ -58,6 +58,7 @@ public enum StageKinds {
         switch kind {
         case "ingest": return IngestExecutor()
         case "cleanse": return CleanseExecutor()
+        case "report": return ReportExecutor()
         default: return nil
         }
     }
