@@ -233,8 +233,9 @@ public struct PanoramaHTML: Sendable {
         // Charts of the province-wide model.
         if !totalDrivers.isEmpty {
             let segmentLabel = memberName("total", totalName)
-            let bars = totalDrivers.sorted { ($0.rank ?? Int.max) < ($1.rank ?? Int.max) }
-                .map { (label: driverName($0.driver), pct: $0.importancePct ?? 0) }
+            let bars = totalDrivers.enumerated()
+                .sorted { ($0.element.rank ?? Int.max, $0.offset) < ($1.element.rank ?? Int.max, $1.offset) }
+                .map { (label: driverName($0.element.driver), pct: $0.element.importancePct ?? 0) }
             let barsAlt = t("drivers.importance.alt", bars.map { "\($0.label) \(ReportText.fixed($0.pct, 1))%" }.joined(separator: "; "))
             h += "<figure>\n<figcaption>\(e(t("drivers.importance", segmentLabel)))</figcaption>\n"
             h += SVGCharts.importanceBars(bars, alt: barsAlt) + "\n</figure>\n"
