@@ -49,6 +49,7 @@ public struct PipelineConfig: Sendable {
         "customer360": ["high_value_arpu", "tiers", "thresholds", "weights", "risk_levels"],
         "kpi": ["arrow_colors", "targets", "thresholds", "min_base", "retention_snapshot"],
         "drivers": ["window_months", "min_n", "drivers", "segment_by"],
+        "report": ["lang", "arrow_colors", "history_months"],
     ]
 
     /// Kinds in the order the docs list them.

@@ -61,6 +61,7 @@ public enum StageKinds {
         case "customer360": return Customer360Executor()
         case "kpi": return KPIExecutor()
         case "drivers": return DriversExecutor()
+        case "report": return ReportExecutor()
         default: return nil
         }
     }
