@@ -149,7 +149,7 @@ public struct CSVReader {
         let f = fields[k]
         return bytes.withUnsafeBufferPointer { buf in
             let slice = UnsafeBufferPointer(rebasing: buf[f.start..<f.end])
-            if !f.quoted { return String(decoding: slice, as: UTF8.self) }
+            if !f.quoted || !slice.contains(0x22) { return String(decoding: slice, as: UTF8.self) }
             return String(decoding: unescape(slice), as: UTF8.self)
         }
     }

@@ -11,22 +11,32 @@ public struct CSVTable: Sendable {
     }
 
     /// Reads a UTF-8 CSV file; a malformed record is a runtime error (warehouse files are ours).
-    public static func read(_ path: String) throws -> CSVTable {
-        try parse(FileIO.read(path), name: path)
+    public static func read(_ path: String, columns: [String]? = nil) throws -> CSVTable {
+        try parse(FileIO.read(path), name: path, columns: columns)
     }
 
-    /// Parses UTF-8 CSV bytes.
-    public static func parse(_ bytes: [UInt8], name: String) throws -> CSVTable {
+    /// Parses UTF-8 CSV bytes; with `columns`, keeps only those (in that order), so a wide partition
+    /// read for three of its columns does not build a String for every cell.
+    public static func parse(_ bytes: [UInt8], name: String, columns: [String]? = nil) throws -> CSVTable {
         var reader = CSVReader(bytes: bytes)
-        guard reader.next() == .record else { return CSVTable(header: [], cells: []) }
-        let header = (0..<reader.fields.count).map { reader.rawField($0) }
-        reader.expectedFieldCount = header.count
+        guard reader.next() == .record else { return CSVTable(header: columns ?? [], cells: []) }
+        let fileHeader = (0..<reader.fields.count).map { reader.rawField($0) }
+        reader.expectedFieldCount = fileHeader.count
+        let header = columns ?? fileHeader
+        let picks = try header.map { column -> Int in
+            guard let i = fileHeader.firstIndex(of: column) else {
+                throw PanoramaError.runtime("\(name) has no column `\(column)` (columns: \(fileHeader.joined(separator: ", "))); re-run the stage that wrote it")
+            }
+            return i
+        }
         var cells: [String] = []
+        // A rough row estimate from the byte count avoids repeated regrowth of a large array.
+        cells.reserveCapacity(bytes.count / max(1, 8 * fileHeader.count) * picks.count)
         while let kind = reader.next() {
             guard kind == .record else {
                 throw PanoramaError.runtime("\(name) line \(reader.recordLine) is not valid CSV; the partition is damaged — re-run the stage that wrote it")
             }
-            for k in 0..<header.count { cells.append(reader.rawField(k)) }
+            for k in picks { cells.append(reader.rawField(k)) }
         }
         return CSVTable(header: header, cells: cells)
     }

@@ -50,7 +50,7 @@ public struct CSVWriter {
     public mutating func integer(_ value: Int?) {
         separator()
         guard let value else { return }
-        bytes.append(contentsOf: String(value).utf8)
+        appendInteger(value, to: &bytes)
     }
 
     /// Appends `true`/`false` (nil is empty).
@@ -89,10 +89,55 @@ public func formatNumber(_ value: Double) -> String? {
 public func appendNumber(_ value: Double, to out: inout [UInt8]) {
     guard value.isFinite else { return }
     if value == value.rounded(), abs(value) < 1e15 {
-        let i = Int(value)
-        out.append(contentsOf: String(i).utf8)
+        appendInteger(Int(value), to: &out)
         return
     }
+    // Fast path: scale to millionths. The product is off the exact value by at most half an ulp,
+    // which can only change the rounding when it lands within an ulp of a half-millionth; those
+    // rare values go to printf, which rounds the exact binary value (as SPEC §1 asks).
+    if abs(value) < 1e9 {
+        let scaled = value * 1_000_000
+        let fraction = abs(scaled - scaled.rounded(.towardZero))
+        if abs(fraction - 0.5) > scaled.ulp {
+            let micros = Int(scaled.rounded())
+            if micros == 0 { out.append(UInt8(ascii: "0")); return }
+            if micros < 0 { out.append(UInt8(ascii: "-")) }
+            let magnitude = micros.magnitude
+            appendInteger(Int(magnitude / 1_000_000), to: &out)
+            var frac = Int(magnitude % 1_000_000)
+            if frac == 0 { return }
+            var digits = 6
+            while frac % 10 == 0 { frac /= 10; digits -= 1 }
+            out.append(UInt8(ascii: "."))
+            var buffer: [UInt8] = [48, 48, 48, 48, 48, 48]
+            var k = digits - 1
+            while frac > 0 { buffer[k] = UInt8(48 + frac % 10); frac /= 10; k -= 1 }
+            out.append(contentsOf: buffer[0..<digits])
+            return
+        }
+    }
+    out.append(contentsOf: printfSixDecimals(value))
+}
+
+/// Integer text without allocating a String.
+@inline(__always)
+func appendInteger(_ value: Int, to out: inout [UInt8]) {
+    if value == 0 { out.append(48); return }
+    var v = value.magnitude
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var n = 0
+    withUnsafeMutableBytes(of: &digits) { d in
+        while v > 0 { d[n] = UInt8(48 + v % 10); v /= 10; n += 1 }
+        var i = n - 1
+        while i >= 0 { out.append(d[i]); i -= 1 }
+    }
+}
+
+/// `%.6f` through the C library, trimmed per SPEC §1.
+func printfSixDecimals(_ value: Double) -> [UInt8] {
     var buffer = [CChar](repeating: 0, count: 400)
     let count = buffer.withUnsafeMutableBufferPointer { p -> Int in
         withVaList([value]) { args in Int(vsnprintf(p.baseAddress, 400, "%.6f", args)) }
@@ -103,5 +148,5 @@ public func appendNumber(_ value: Double, to out: inout [UInt8]) {
         if text.count - 1 == dot { text.removeLast() }
     }
     if text == Array("-0".utf8) { text = Array("0".utf8) }
-    out.append(contentsOf: text)
+    return text
 }

@@ -109,3 +109,26 @@ struct CSVWriterTests {
         #expect(w.rows == 2)
     }
 }
+
+@Suite("Number format fast path agrees with printf")
+struct NumberFormatAgreementTests {
+    @Test("a million pseudo-random values format exactly as %.6f would")
+    func agreement() {
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 11 }
+        for k in 0..<200_000 {
+            let magnitude = [1e-7, 1e-3, 1, 100, 1e5, 1e8][k % 6]
+            let v = (Double(next()) / Double(1 << 53) - 0.5) * 2 * magnitude
+            let halves = Double(Int64(next() % 2_000_000) - 1_000_000) / 2_000_000 + 0.0000005   // near half-millionths
+            for x in [v, halves, (v * 1000).rounded() / 1000] {
+                var fast: [UInt8] = []
+                appendNumber(x, to: &fast)
+                var slow = printfSixDecimals(x)
+                if slow.contains(UInt8(ascii: ".")) == false, slow == Array("-0".utf8) { slow = Array("0".utf8) }
+                if x == x.rounded() && abs(x) < 1e15 { continue }
+                #expect(fast == slow, "\(x)")
+                if fast != slow { return }
+            }
+        }
+    }
+}

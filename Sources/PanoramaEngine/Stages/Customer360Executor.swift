@@ -34,20 +34,28 @@ struct Customer360Executor: StageExecutor {
         let settings = try Customer360Executor.settings(context.stage)
         let m = context.month
         var report = StageReport()
-        let (customers, c0) = try context.requiredTable("dim_customer", m, producedBy: "cleanse")
-        let (surveys, s0) = try context.requiredTable("fact_survey", m, producedBy: "cleanse")
-        report.inputs = [c0, s0]
-        var usage: [CSVTable?] = []
-        var complaints: [CSVTable?] = []
-        for back in 0..<3 {
-            let month = m.adding(-back)
-            let u = back == 0 ? try context.requiredTable("fact_usage", month, producedBy: "cleanse") : try context.optionalTable("fact_usage", month)
-            let k = back == 0 ? try context.requiredTable("fact_complaint", month, producedBy: "cleanse") : try context.optionalTable("fact_complaint", month)
-            usage.append(u?.0)
-            complaints.append(k?.0)
-            for entry in [u?.1, k?.1].compactMap({ $0 }) { report.inputs.append(entry) }
-            if back > 0 && u == nil { report.warnings.append("fact_usage for \(month) is missing: arpu_prev/arpu_3m_avg use the months present") }
+        // Eight partitions, read on all cores; only the columns the stage uses become Strings.
+        let usageColumns = Customer360.usageColumns, arpuOnly = ["customer_id", "arpu"]
+        let complaintColumns = ["customer_id", "closed_at"]
+        typealias Read = (CSVTable, JSONValue)?
+        let jobs: [() throws -> Read] = [
+            { try context.requiredTable("dim_customer", m, producedBy: "cleanse") },
+            { try context.requiredTable("fact_survey", m, producedBy: "cleanse") },
+            { try context.requiredTable("fact_usage", m, producedBy: "cleanse", columns: usageColumns) },
+            { try context.optionalTable("fact_usage", m.adding(-1), columns: arpuOnly) },
+            { try context.optionalTable("fact_usage", m.adding(-2), columns: arpuOnly) },
+            { try context.requiredTable("fact_complaint", m, producedBy: "cleanse", columns: complaintColumns) },
+            { try context.optionalTable("fact_complaint", m.adding(-1), columns: complaintColumns) },
+            { try context.optionalTable("fact_complaint", m.adding(-2), columns: complaintColumns) },
+        ]
+        let reads = try parallelMap(jobs.count) { try jobs[$0]() }
+        report.inputs = reads.compactMap { $0?.1 }
+        for back in 1...2 where reads[2 + back] == nil {
+            report.warnings.append("fact_usage for \(m.adding(-back)) is missing: arpu_prev/arpu_3m_avg use the months present")
         }
+        let customers = reads[0]!.0, surveys = reads[1]!.0
+        let usage = [reads[2]?.0, reads[3]?.0, reads[4]?.0]
+        let complaints = [reads[5]?.0, reads[6]?.0, reads[7]?.0]
         let out = try Customer360(settings: settings).run(
             Customer360Inputs(month: m, customers: customers, usage: usage, surveys: surveys, complaints: complaints))
         report.outputs = try context.publish([

@@ -13,11 +13,7 @@ struct IngestExecutor: StageExecutor {
         for source in Source.allCases {
             var file = try DeliveryFile(source: source, path: dir + "/" + source.fileName,
                                         encoding: context.config.encoding(for: source.rawValue))
-            var read = 0, malformed = 0
-            file.forEachRecord { record in
-                read += 1
-                if case .malformed = record { malformed += 1 }
-            }
+            let (read, malformed) = file.countRecords()
             if !file.extraColumns.isEmpty {
                 report.warnings.append("\(file.path): unknown columns ignored: \(file.extraColumns.joined(separator: ", "))")
             }

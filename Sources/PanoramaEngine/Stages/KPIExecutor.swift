@@ -61,7 +61,7 @@ struct KPIExecutor: StageExecutor {
         let settings = try KPIExecutor.settings(context.stage, province: context.config.province)
         let m = context.month
         var report = StageReport()
-        let (c360, i0) = try context.requiredTable("customer_360", m, producedBy: "customer360")
+        let (c360, i0) = try context.requiredTable("customer_360", m, producedBy: "customer360", columns: KPIRollup.customerColumns)
         let (surveys, i1) = try context.requiredTable("fact_survey", m, producedBy: "cleanse")
         let (complaints, i2) = try context.requiredTable("fact_complaint", m, producedBy: "cleanse")
         report.inputs = [i0, i1, i2]
@@ -73,7 +73,7 @@ struct KPIExecutor: StageExecutor {
         var retentionNote = "hv_retention uses snapshot month \(s)"
         if s > m {
             retentionNote = "no hv_retention rows: the snapshot month \(s) is after \(m)"
-        } else if let snap = try context.optionalTable("customer_360", s) {
+        } else if let snap = try context.optionalTable("customer_360", s, columns: KPIRollup.snapshotColumns) {
             snapshot = snap.0
             if s != m { report.inputs.append(snap.1) }
         } else {

@@ -3,26 +3,26 @@ import PanoramaCore
 
 extension StageContext {
     /// A published partition of an upstream table for `month`, or exit 2 naming the stage to run first.
-    func requiredTable(_ table: String, _ month: Month, producedBy kind: String) throws -> (CSVTable, JSONValue) {
+    func requiredTable(_ table: String, _ month: Month, producedBy kind: String, columns: [String]? = nil) throws -> (CSVTable, JSONValue) {
         let path = warehouse.partitionPath(table, month)
         guard FileIO.exists(path) else {
             let producer = upstream(kind: kind)?.id ?? kind
             throw PanoramaError.usage(
                 "stage `\(stage.id)` for \(self.month) needs table \(table) for \(month), which is missing; run `panorama run \(config.file) --month \(month) --until \(producer)` first")
         }
-        return try readTable(path)
+        return try readTable(path, columns: columns)
     }
 
     /// A partition if present (nil otherwise), with its manifest input entry.
-    func optionalTable(_ table: String, _ month: Month) throws -> (CSVTable, JSONValue)? {
+    func optionalTable(_ table: String, _ month: Month, columns: [String]? = nil) throws -> (CSVTable, JSONValue)? {
         let path = warehouse.partitionPath(table, month)
         guard FileIO.exists(path) else { return nil }
-        return try readTable(path)
+        return try readTable(path, columns: columns)
     }
 
-    private func readTable(_ path: String) throws -> (CSVTable, JSONValue) {
+    private func readTable(_ path: String, columns: [String]?) throws -> (CSVTable, JSONValue) {
         let bytes = try FileIO.read(path)
-        let table = try CSVTable.parse(bytes, name: path)
+        let table = try CSVTable.parse(bytes, name: path, columns: columns)
         let entry: JSONValue = .object([("path", .string(path)), ("sha256", .string(SHA256Digest.hex(bytes))), ("rows", .int(table.rowCount))])
         return (table, entry)
     }

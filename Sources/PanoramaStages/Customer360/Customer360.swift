@@ -71,6 +71,9 @@ public struct Customer360 {
         "flag_detractor", "churn_risk_score", "risk_level", "care_birthday", "care_anniversary_years",
     ]
 
+    /// The fact_usage columns read for M (M-1 and M-2 need customer_id and arpu only).
+    public static let usageColumns = ["customer_id", "arpu", "mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance"]
+
     public func run(_ input: Customer360Inputs) throws -> Customer360Output {
         let month = input.month
         let lastDay = month.lastDay
@@ -83,7 +86,9 @@ public struct Customer360 {
         for (k, table) in input.usage.enumerated() {
             guard let t = table else { continue }
             let id = try t.column("customer_id"), arpu = try t.column("arpu")
-            let extra = try ["mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance"].map { try t.column($0) }
+            let extra = k == 0 ? try ["mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance"].map { try t.column($0) } : []
+            arpuBack[k].reserveCapacity(t.rowCount)
+            if k == 0 { usageNow.reserveCapacity(t.rowCount) }
             for r in 0..<t.rowCount {
                 if let a = t.double(r, arpu) { arpuBack[k][t[r, id]] = a }
                 if k == 0 { usageNow[t[r, id]] = [t.double(r, arpu)] + extra.map { t.double(r, $0) } }

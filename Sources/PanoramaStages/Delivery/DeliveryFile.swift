@@ -83,6 +83,16 @@ public struct DeliveryFile {
         }
     }
 
+    /// Counts the records after the header (all, and malformed) without building field values.
+    public mutating func countRecords() -> (read: Int, malformed: Int) {
+        var read = 0, malformed = 0
+        while let kind = reader.next() {
+            read += 1
+            if kind != .record { malformed += 1 }
+        }
+        return (read, malformed)
+    }
+
     /// Blank lines skipped so far.
     public var blankLines: Int { reader.blankLines }
 }

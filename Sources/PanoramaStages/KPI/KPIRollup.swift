@@ -48,6 +48,10 @@ public struct KPIRollup {
     public static let columns = ["month", "kpi", "dimension", "member", "value", "base", "prev_value", "mom_change",
                                  "mom_unit", "target", "target_gap", "polarity", "direction", "alert"]
 
+    /// The customer_360 columns the rollup reads (of M, and of the snapshot month).
+    public static let customerColumns = ["customer_id"] + KPICatalogue.dimensions + ["high_value", "churned_in_month", "arpu"]
+    public static let snapshotColumns = ["customer_id"] + KPICatalogue.dimensions + ["high_value"]
+
     /// Per-group sums; one per (dimension, member).
     struct Acc {
         var customers = 0, churned = 0, highValue = 0, withUsage = 0
