@@ -63,6 +63,16 @@ public struct CSVWriter {
     /// Appends an empty cell.
     public mutating func empty() { separator() }
 
+    /// Appends one complete row rendered by another writer (its bytes end with LF).
+    public mutating func appendRow(_ row: ArraySlice<UInt8>) {
+        bytes.append(contentsOf: row)
+        rows += 1
+        atRowStart = true
+    }
+
+    /// Reserves room for about `count` more bytes.
+    public mutating func reserve(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
+
     /// Ends the current row with LF.
     public mutating func endRow() {
         bytes.append(0x0A)

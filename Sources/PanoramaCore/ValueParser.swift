@@ -4,8 +4,11 @@ public enum NumberParse: Equatable, Sendable {
     case bad
 }
 
-/// Parsers for the accepted input forms of SPEC §2. Inputs are already normalised fields.
+/// Parsers for the accepted input forms of SPEC §2. Inputs are already normalised fields; the
+/// parsers read the String's UTF-8 in place (no per-field arrays).
 public enum ValueParser {
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
     private static let yen: [UInt8] = [0xC2, 0xA5]
     private static let yuan: [UInt8] = [0xE5, 0x85, 0x83]
     private static let nian: [UInt8] = [0xE5, 0xB9, 0xB4]   // 年
@@ -14,17 +17,20 @@ public enum ValueParser {
 
     /// A decimal in the forms `123.45`, `¥123.45`, `123.45元`, `1,234.50`; with `ratio`, `35%` = 0.35.
     public static func decimal(_ text: String, ratio: Bool = false) -> NumberParse {
-        var s = Array(text.utf8)
-        if s.isEmpty { return .bad }
-        var divide = false
-        if ratio, s.last == UInt8(ascii: "%") { s.removeLast(); divide = true }
-        if !divide {
-            if s.starts(with: yen) { s.removeFirst(2) }
-            if s.count >= 3, Array(s[(s.count - 3)...]) == yuan { s.removeLast(3) }
+        var copy = text
+        return copy.withUTF8 { buf in
+            var s = buf[...]
+            if s.isEmpty { return .bad }
+            var divide = false
+            if ratio, s.last == UInt8(ascii: "%") { s = s.dropLast(); divide = true }
+            if !divide {
+                if s.starts(with: yen) { s = s.dropFirst(2) }
+                if s.count >= 3, s.suffix(3).elementsEqual(yuan) { s = s.dropLast(3) }
+            }
+            guard var v = plainDecimal(s) else { return .bad }
+            if divide { v /= 100 }
+            return .value(v)
         }
-        guard var v = plainDecimal(s[...]) else { return .bad }
-        if divide { v /= 100 }
-        return .value(v)
     }
 
     /// An integer field: a decimal whose value is whole (`12.0` is 12, `12.5` is bad).
@@ -34,14 +40,14 @@ public enum ValueParser {
     }
 
     /// `[sign] digits [, groups of three] [. digits]` → Double, exactly as strtod would round it.
-    static func plainDecimal(_ s: ArraySlice<UInt8>) -> Double? {
+    static func plainDecimal(_ s: Bytes) -> Double? {
         var i = s.startIndex
         var negative = false
         if i < s.endIndex && (s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+")) {
             negative = s[i] == UInt8(ascii: "-")
             i += 1
         }
-        var digits: [UInt8] = []
+        var mantissa: UInt64 = 0
         var intDigits = 0
         var sawComma = false
         var groupLen = 0
@@ -52,7 +58,7 @@ public enum ValueParser {
                 sawComma = true
                 groupLen = 0
             } else {
-                digits.append(s[i])
+                if intDigits < 19 { mantissa = mantissa &* 10 &+ UInt64(s[i] - 48) }
                 intDigits += 1
                 groupLen += 1
             }
@@ -62,21 +68,22 @@ public enum ValueParser {
         var fracDigits = 0
         if i < s.endIndex && s[i] == UInt8(ascii: ".") {
             i += 1
-            digits.append(UInt8(ascii: "."))
-            while i < s.endIndex && isDigit(s[i]) { digits.append(s[i]); fracDigits += 1; i += 1 }
+            while i < s.endIndex && isDigit(s[i]) {
+                if intDigits + fracDigits < 19 { mantissa = mantissa &* 10 &+ UInt64(s[i] - 48) }
+                fracDigits += 1
+                i += 1
+            }
         }
         if i != s.endIndex || intDigits + fracDigits == 0 { return nil }
-        if digits.last == UInt8(ascii: ".") { digits.removeLast() }
-        // Fast exact path: few significant digits convert exactly via integer arithmetic.
+        // Up to 15 significant digits convert exactly: an exact integer divided by an exact power of ten.
         if intDigits + fracDigits <= 15 {
-            var mantissa: Int64 = 0
-            for d in digits where d != UInt8(ascii: ".") { mantissa = mantissa * 10 + Int64(d - 48) }
             var v = Double(mantissa)
             if fracDigits > 0 { v /= pow10[fracDigits] }
             return negative ? -v : v
         }
-        guard let v = Double(String(decoding: digits, as: UTF8.self)) else { return nil }
-        return negative ? -v : v
+        var text = ""
+        for b in s where b != UInt8(ascii: ",") && b != UInt8(ascii: "+") { text.unicodeScalars.append(Unicode.Scalar(b)) }
+        return Double(text)
     }
 
     private static let pow10: [Double] = (0...22).map { p in
@@ -90,15 +97,22 @@ public enum ValueParser {
     /// A date in the forms `2026-10-05`, `2026/10/05`, `20261005`, `2026年10月5日` (1–2 digit month
     /// and day except in the compact form).
     public static func date(_ text: String) -> Day? {
-        let s = Array(text.utf8)
-        guard let (day, end) = datePrefix(s[...]), end == s.endIndex else { return nil }
-        return day
+        var copy = text
+        return copy.withUTF8 { buf in
+            let s = buf[...]
+            guard let (day, end) = datePrefix(s), end == s.endIndex else { return nil }
+            return day
+        }
     }
 
     /// A datetime: a date form, optionally followed by ` HH:MM[:SS]` or `THH:MM[:SS]`.
     public static func dateTime(_ text: String) -> DateTime? {
-        let s = Array(text.utf8)
-        guard let (day, end) = datePrefix(s[...]) else { return nil }
+        var copy = text
+        return copy.withUTF8 { buf in dateTime(buf[...]) }
+    }
+
+    static func dateTime(_ s: Bytes) -> DateTime? {
+        guard let (day, end) = datePrefix(s) else { return nil }
         if end == s.endIndex { return DateTime(day: day) }
         guard s[end] == UInt8(ascii: " ") || s[end] == UInt8(ascii: "T") else { return nil }
         let t = s[(end + 1)...]
@@ -117,26 +131,31 @@ public enum ValueParser {
 
     /// A month in the forms `2026-10`, `202610`, `2026/10`, `2026年10月`.
     public static func month(_ text: String) -> Month? {
-        let s = Array(text.utf8)
-        if s.count == 6, let y = parseDigits(s[0..<4]), let m = parseDigits(s[4..<6]) {
+        var copy = text
+        return copy.withUTF8 { buf in month(buf[...]) }
+    }
+
+    static func month(_ s: Bytes) -> Month? {
+        let b = s.startIndex
+        if s.count == 6, let y = parseDigits(s[b..<(b + 4)]), let m = parseDigits(s[(b + 4)..<(b + 6)]) {
             return (1...12).contains(m) && y >= 1 ? Month(year: y, month: m) : nil
         }
-        guard s.count >= 6, let y = parseDigits(s[0..<4]), y >= 1 else { return nil }
-        var i = 4
+        guard s.count >= 6, let y = parseDigits(s[b..<(b + 4)]), y >= 1 else { return nil }
+        var i = b + 4
         if s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "/") {
             i += 1
-            guard let (m, e) = digitRun(s[...], from: i, max: 2), e == s.count, (1...12).contains(m) else { return nil }
+            guard let (m, e) = digitRun(s, from: i, max: 2), e == s.endIndex, (1...12).contains(m) else { return nil }
             return Month(year: y, month: m)
         }
-        guard hasToken(s[...], at: i, nian) else { return nil }
+        guard hasToken(s, at: i, nian) else { return nil }
         i += 3
-        guard let (m, e) = digitRun(s[...], from: i, max: 2), (1...12).contains(m),
-              hasToken(s[...], at: e, yue), e + 3 == s.count else { return nil }
+        guard let (m, e) = digitRun(s, from: i, max: 2), (1...12).contains(m),
+              hasToken(s, at: e, yue), e + 3 == s.endIndex else { return nil }
         return Month(year: y, month: m)
     }
 
     /// Parses a date form at the start of `s`; returns the date and the index after it.
-    static func datePrefix(_ s: ArraySlice<UInt8>) -> (Day, Int)? {
+    static func datePrefix(_ s: Bytes) -> (Day, Int)? {
         let b = s.startIndex
         guard s.count >= 8, let y = parseDigits(s[b..<(b + 4)]) else { return nil }
         var i = b + 4
@@ -162,7 +181,7 @@ public enum ValueParser {
     }
 
     /// 1...max digits starting at `from`; nil when none or too many.
-    static func digitRun(_ s: ArraySlice<UInt8>, from: Int, max: Int) -> (Int, Int)? {
+    static func digitRun(_ s: Bytes, from: Int, max: Int) -> (Int, Int)? {
         var e = from
         while e < s.endIndex && isDigit(s[e]) { e += 1 }
         let n = e - from
@@ -170,7 +189,7 @@ public enum ValueParser {
         return (v, e)
     }
 
-    static func hasToken(_ s: ArraySlice<UInt8>, at i: Int, _ token: [UInt8]) -> Bool {
+    static func hasToken(_ s: Bytes, at i: Int, _ token: [UInt8]) -> Bool {
         guard i >= s.startIndex, i + token.count <= s.endIndex else { return false }
         for k in 0..<token.count where s[i + k] != token[k] { return false }
         return true

@@ -139,7 +139,7 @@ struct DriversExecutor: StageExecutor {
     private static func input(_ table: String, _ month: Month, _ path: String, _ bytes: [UInt8], rows: Int) -> JSONValue {
         .object([
             ("table", .string(table)), ("month", .string(month.description)), ("path", .string(path)),
-            ("sha256", .string(SHA256Digest.hex(bytes))), ("rows", .int(rows)),
+            ("sha256", .string(ChecksumCache.shared.sha256(of: bytes, at: path))), ("rows", .int(rows)),
         ])
     }
 

@@ -27,7 +27,7 @@ struct ReportExecutor: StageExecutor {
             let path = warehouse.partitionPath(table, m)
             let bytes = try FileIO.read(path)
             let parsed = try CSVTable.parse(bytes, name: path)
-            partitions.append(LineageItem(name: table, month: m.description, path: path, sha256: SHA256Digest.hex(bytes), rows: parsed.rowCount))
+            partitions.append(LineageItem(name: table, month: m.description, path: path, sha256: ChecksumCache.shared.sha256(of: bytes, at: path), rows: parsed.rowCount))
             return parsed
         }
         func required(_ table: String, kind: String) throws -> CSVTable {

@@ -23,7 +23,7 @@ extension StageContext {
     private func readTable(_ path: String, columns: [String]?) throws -> (CSVTable, JSONValue) {
         let bytes = try FileIO.read(path)
         let table = try CSVTable.parse(bytes, name: path, columns: columns)
-        let entry: JSONValue = .object([("path", .string(path)), ("sha256", .string(SHA256Digest.hex(bytes))), ("rows", .int(table.rowCount))])
+        let entry: JSONValue = .object([("path", .string(path)), ("sha256", .string(ChecksumCache.shared.sha256(of: bytes, at: path))), ("rows", .int(table.rowCount))])
         return (table, entry)
     }
 }

@@ -39,6 +39,7 @@ public struct Warehouse: Sendable {
     public func publish(_ outputs: [TableOutput], month: Month,
                         beforeRename: (() throws -> Void)? = nil) throws -> [JSONValue] {
         var staged: [(tmp: String, final: String)] = []
+        let digests: [String]
         do {
             for out in outputs {
                 let final = partitionPath(out.table, month)
@@ -47,22 +48,24 @@ public struct Warehouse: Sendable {
                 try FileIO.writeSynced(out.bytes, to: tmp)
                 staged.append((tmp, final))
             }
+            digests = try parallelMap(outputs.count) { SHA256Digest.hex(outputs[$0].bytes) }
             try beforeRename?()
         } catch {
             for s in staged { FileIO.remove(s.tmp) }
             throw error
         }
-        for s in staged {
+        for (k, s) in staged.enumerated() {
             guard rename(s.tmp, s.final) == 0 else {
                 throw PanoramaError.runtime("cannot publish \(s.final): \(String(cString: strerror(errno)))")
             }
+            ChecksumCache.shared.remember(digests[k], for: s.final)
         }
-        return outputs.map { out in
+        return outputs.enumerated().map { k, out in
             .object([
                 ("table", .string(out.table)),
                 ("path", .string(partitionPath(out.table, month))),
                 ("rows", .int(out.rows)),
-                ("sha256", .string(SHA256Digest.hex(out.bytes))),
+                ("sha256", .string(digests[k])),
             ])
         }
     }

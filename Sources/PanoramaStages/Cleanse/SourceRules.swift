@@ -1,19 +1,31 @@
 import PanoramaCore
 
-/// The per-row rules of SPEC §2.1–2.4. Checks run in the column order of the SPEC tables; the first
-/// failure wins; UNKNOWN_CUSTOMER and then DUPLICATE_KEY come last, against rows already accepted.
+/// A row that passed every field check: its clean CSV text is already rendered; whether it is kept
+/// depends on the checks that need other rows (UNKNOWN_CUSTOMER, then DUPLICATE_KEY).
+struct PendingRow {
+    /// The customer the row refers to (nil for customers.csv itself).
+    var customer: String?
+    /// The key DUPLICATE_KEY compares.
+    var key: String
+    /// What the key is called in the rejection detail.
+    var keyName: String
+    /// Bytes of the rendered clean row in the source's staging writer.
+    var bytes: Range<Int>
+    /// Optional fields emptied (customers' gender, birth_date).
+    var nulledGender = false
+    var nulledBirthDate = false
+}
+
+/// The per-row field rules of SPEC §2.1–2.4. Checks run in the column order of the SPEC tables; the
+/// first failure wins. UNKNOWN_CUSTOMER and DUPLICATE_KEY, which need the other rows, are applied
+/// afterwards in file order by `Cleanse` (they come last in the check order anyway).
 struct SourceRules {
     let source: Source
     let month: Month
-    /// Clean customer ids of the month (for UNKNOWN_CUSTOMER); unused for customers themselves.
-    let customers: Set<String>
-    /// Keys of rows accepted so far (DUPLICATE_KEY).
-    private(set) var acceptedKeys = Set<String>()
 
-    init(source: Source, month: Month, customers: Set<String>) {
+    init(source: Source, month: Month) {
         self.source = source
         self.month = month
-        self.customers = customers
     }
 
     static func outputColumns(_ source: Source) -> [String] {
@@ -26,28 +38,21 @@ struct SourceRules {
         }
     }
 
-    /// Validates one row (values in SPEC column order) and appends its clean form to `out`.
-    mutating func accept(_ v: [String], into out: inout CSVWriter, nulled: inout [String: Int]) throws(Rejection) {
+    /// Checks one row (values in SPEC column order) and renders its clean form at the end of `out`.
+    func check(_ v: [String], into out: inout CSVWriter) throws(Rejection) -> PendingRow {
+        let start = out.bytes.count
+        var pending: PendingRow
         switch source {
-        case .customers: try customer(v, &out, &nulled)
-        case .usage: try usage(v, &out)
-        case .surveys: try survey(v, &out)
-        case .complaints: try complaint(v, &out)
+        case .customers: pending = try customer(v, &out)
+        case .usage: pending = try usage(v, &out)
+        case .surveys: pending = try survey(v, &out)
+        case .complaints: pending = try complaint(v, &out)
         }
+        pending.bytes = start..<out.bytes.count
+        return pending
     }
 
-    private func known(_ id: String) throws(Rejection) {
-        if !customers.contains(id) {
-            throw Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(id)` is not a clean customer of \(month)")
-        }
-    }
-
-    private mutating func unique(_ key: String, _ what: String) throws(Rejection) {
-        if acceptedKeys.contains(key) { throw Rejection(.DUPLICATE_KEY, "\(what) `\(key)` was already accepted earlier in the file") }
-        acceptedKeys.insert(key)
-    }
-
-    private mutating func customer(_ v: [String], _ out: inout CSVWriter, _ nulled: inout [String: Int]) throws(Rejection) {
+    private func customer(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
         let id = try Check.required(v[0], "customer_id")
         let rawMsisdn = try Check.required(v[1], "msisdn")
         guard let msisdn = Check.msisdn(rawMsisdn) else {
@@ -81,16 +86,15 @@ struct SourceRules {
             if d < join { throw Rejection(.BAD_DATE, "churn_date \(d) is before join_date \(join)") }
             churn = d
         }
-        try unique(id, "customer_id")
-        if genderNulled { nulled["gender", default: 0] += 1 }
-        if birthNulled { nulled["birth_date", default: 0] += 1 }
         out.field(id); out.field(msisdn); out.field(city); out.field(county); out.field(brand); out.field(vip)
         out.field(gender); out.field(birth?.description); out.field(join.description); out.field(status)
         out.field(churn?.description)
         out.endRow()
+        return PendingRow(customer: nil, key: id, keyName: "customer_id", bytes: 0..<0,
+                          nulledGender: genderNulled, nulledBirthDate: birthNulled)
     }
 
-    private mutating func usage(_ v: [String], _ out: inout CSVWriter) throws(Rejection) {
+    private func usage(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
         let id = try Check.required(v[0], "customer_id")
         let monthText = try Check.required(v[1], "month")
         guard let m = ValueParser.month(monthText) else { throw Rejection(.BAD_DATE, "month `\(monthText)` is not a month") }
@@ -101,14 +105,13 @@ struct SourceRules {
         let forward = try Check.decimal(v[5], "call_forward_ratio", required: false, lo: 0, hi: 1, ratio: true)
         let offnet = try Check.decimal(v[6], "offnet_ratio", required: false, lo: 0, hi: 1, ratio: true)
         let points = try Check.decimal(v[7], "points_balance", required: false, lo: 0, hi: nil, integer: true)
-        try known(id)
-        try unique(id, "customer_id for \(month)")
         out.field(id); out.field(month.description); out.number(arpu); out.number(mou); out.number(data)
         out.number(forward); out.number(offnet); out.number(points)
         out.endRow()
+        return PendingRow(customer: id, key: id, keyName: "customer_id for \(month)", bytes: 0..<0)
     }
 
-    private mutating func survey(_ v: [String], _ out: inout CSVWriter) throws(Rejection) {
+    private func survey(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
         let id = try Check.required(v[0], "survey_id")
         let customer = try Check.required(v[1], "customer_id")
         let date = try Check.requiredDate(v[2], "survey_date")
@@ -121,15 +124,14 @@ struct SourceRules {
         for (k, name) in names.enumerated() {
             scores.append(try Check.score(v[6 + k], name, required: false, lo: 1, hi: 10))
         }
-        try known(customer)
-        try unique(id, "survey_id")
         out.field(id); out.field(customer); out.field(date.description); out.field(channel); out.field(touchpoint)
         out.integer(nps)
         for s in scores { out.integer(s) }
         out.endRow()
+        return PendingRow(customer: customer, key: id, keyName: "survey_id", bytes: 0..<0)
     }
 
-    private mutating func complaint(_ v: [String], _ out: inout CSVWriter) throws(Rejection) {
+    private func complaint(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
         let id = try Check.required(v[0], "complaint_id")
         let customer = try Check.required(v[1], "customer_id")
         let opened = try Check.requiredDateTime(v[2], "opened_at")
@@ -146,10 +148,9 @@ struct SourceRules {
             guard let b = ValueParser.boolean(v[5]) else { throw Rejection(.BAD_ENUM, "escalated `\(v[5])` is not a boolean (1/0, true/false, yes/no, y/n, 是/否)") }
             escalated = b
         }
-        try known(customer)
-        try unique(id, "complaint_id")
         out.field(id); out.field(customer); out.field(opened.description); out.field(category)
         out.field(closed?.description); out.boolean(escalated)
         out.endRow()
+        return PendingRow(customer: customer, key: id, keyName: "complaint_id", bytes: 0..<0)
     }
 }

@@ -22,7 +22,7 @@ public struct DeliveryFile {
         self.path = path
         let raw = try FileIO.read(path)
         self.byteCount = raw.count
-        self.sha256 = SHA256Digest.hex(raw)
+        self.sha256 = ChecksumCache.shared.sha256(of: raw, at: path)
         let utf8 = try TextDecoding.utf8Bytes(of: raw, encoding: encoding, file: path)
         var reader = CSVReader(bytes: utf8)
         guard let kind = reader.next() else {
@@ -62,8 +62,9 @@ public struct DeliveryFile {
 
     /// One record as the cleanse rules see it.
     public enum Record {
-        /// A well-formed record; `values` are the normalised fields in SPEC column order.
-        case row(line: Int, raw: String, values: [String])
+        /// A well-formed record; `values` are the normalised fields in SPEC column order; the raw
+        /// text is `text(rawRange)` (built only when a row is quarantined).
+        case row(line: Int, rawRange: Range<Int>, values: [String])
         case malformed(line: Int, raw: String, reason: String)
     }
 
@@ -78,9 +79,17 @@ public struct DeliveryFile {
                 for (k, idx) in columnIndex.enumerated() {
                     values[k] = idx.map { reader.normalizedField($0) } ?? ""
                 }
-                try body(.row(line: reader.recordLine, raw: reader.rawText(), values: values))
+                try body(.row(line: reader.recordLine, rawRange: reader.rawRange, values: values))
             }
         }
+    }
+
+    /// The decoded UTF-8 text of the file.
+    public var utf8: [UInt8] { reader.bytes }
+
+    /// The original text of a byte range of the decoded file.
+    public func text(_ range: Range<Int>) -> String {
+        String(decoding: reader.bytes[range], as: UTF8.self)
     }
 
     /// Counts the records after the header (all, and malformed) without building field values.

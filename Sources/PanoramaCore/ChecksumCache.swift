@@ -1,0 +1,50 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Remembers the SHA-256 of files this process already hashed or wrote, keyed by path and checked
+/// against the file's size and modification time, so a partition published by one stage and read
+/// by the next in the same run is not hashed twice.
+public final class ChecksumCache: @unchecked Sendable {
+    public static let shared = ChecksumCache()
+
+    private struct Entry {
+        var size: Int
+        var seconds: Int
+        var nanoseconds: Int
+        var sha256: String
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+
+    /// The digest of `bytes`, the current content of `path`: reused when the file is unchanged.
+    public func sha256(of bytes: [UInt8], at path: String) -> String {
+        let stamp = ChecksumCache.stamp(path)
+        lock.lock()
+        let cached = entries[path]
+        lock.unlock()
+        if let cached, let stamp, cached.size == bytes.count, cached.size == stamp.size,
+           cached.seconds == stamp.seconds, cached.nanoseconds == stamp.nanoseconds {
+            return cached.sha256
+        }
+        let digest = SHA256Digest.hex(bytes)
+        remember(digest, for: path)
+        return digest
+    }
+
+    /// Records the digest of the file now at `path` (called right after writing it).
+    public func remember(_ sha256: String, for path: String) {
+        guard let stamp = ChecksumCache.stamp(path) else { return }
+        lock.lock()
+        entries[path] = Entry(size: stamp.size, seconds: stamp.seconds, nanoseconds: stamp.nanoseconds, sha256: sha256)
+        lock.unlock()
+    }
+
+    private static func stamp(_ path: String) -> (size: Int, seconds: Int, nanoseconds: Int)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
+    }
+}
