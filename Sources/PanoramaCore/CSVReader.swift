@@ -33,10 +33,22 @@ public struct CSVReader {
     /// Byte range of the current record's original text without its final line break.
     public private(set) var rawRange: Range<Int> = 0..<0
 
+    /// Byte offset where reading stops (the end of the buffer unless a range was given).
+    public let end: Int
+
     /// Takes UTF-8 bytes (a BOM, if any, already removed).
     public init(bytes: [UInt8]) {
         self.bytes = bytes
         self.position = 0
+        self.end = bytes.count
+    }
+
+    /// Reads only `range` of `bytes`, which must start and end on record boundaries (used to parse
+    /// one large partition in parallel chunks); line numbers then count from the range's start.
+    public init(bytes: [UInt8], range: Range<Int>) {
+        self.bytes = bytes
+        self.position = range.lowerBound
+        self.end = range.upperBound
     }
 
     /// Advances to the next non-blank record; nil at end of input.
@@ -45,7 +57,7 @@ public struct CSVReader {
     }
 
     private mutating func nextRecord(_ b: UnsafeBufferPointer<UInt8>) -> CSVRecordKind? {
-        let n = b.count
+        let n = end
         // Skip blank lines (only spaces, tabs and a CR before the LF).
         while position < n {
             var i = position

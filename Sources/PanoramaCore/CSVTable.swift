@@ -1,3 +1,5 @@
+import Foundation
+
 /// A CSV file read back whole (a warehouse partition): header plus rows of text cells.
 /// Cells are stored row-major in one array; empty text means missing (SPEC §1).
 public struct CSVTable: Sendable {
@@ -29,16 +31,51 @@ public struct CSVTable: Sendable {
             }
             return i
         }
-        var cells: [String] = []
-        // A rough row estimate from the byte count avoids repeated regrowth of a large array.
-        cells.reserveCapacity(bytes.count / max(1, 8 * fileHeader.count) * picks.count)
-        while let kind = reader.next() {
-            guard kind == .record else {
-                throw PanoramaError.runtime("\(name) line \(reader.recordLine) is not valid CSV; the partition is damaged — re-run the stage that wrote it")
+        let start = reader.position
+        let chunks = chunkBoundaries(bytes, from: start, parts: bytes.count > 4 << 20 ? ProcessInfo.processInfo.activeProcessorCount : 1)
+        let pieces = try parallelMap(chunks.count) { k -> [String] in
+            var chunkReader = CSVReader(bytes: bytes, range: chunks[k])
+            chunkReader.expectedFieldCount = fileHeader.count
+            var cells: [String] = []
+            // A rough row estimate from the byte count avoids repeated regrowth of a large array.
+            cells.reserveCapacity(chunks[k].count / max(1, 8 * fileHeader.count) * picks.count)
+            while let kind = chunkReader.next() {
+                guard kind == .record else {
+                    throw PanoramaError.runtime("\(name) has a record that is not valid CSV near byte \(chunkReader.rawRange.lowerBound); the partition is damaged — re-run the stage that wrote it")
+                }
+                for i in picks { cells.append(chunkReader.rawField(i)) }
             }
-            for k in picks { cells.append(reader.rawField(k)) }
+            return cells
         }
+        if pieces.count == 1 { return CSVTable(header: header, cells: pieces[0]) }
+        var cells: [String] = []
+        cells.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+        for p in pieces { cells.append(contentsOf: p) }
         return CSVTable(header: header, cells: cells)
+    }
+
+    /// Splits `bytes[from...]` into about `parts` ranges that start and end on record boundaries:
+    /// a line break with an even number of quotes before it is outside any quoted field.
+    static func chunkBoundaries(_ bytes: [UInt8], from: Int, parts: Int) -> [Range<Int>] {
+        let n = bytes.count
+        guard parts > 1, n - from > parts else { return [from..<n] }
+        var cuts = [from]
+        bytes.withUnsafeBufferPointer { b in
+            var quotes = 0
+            var i = from
+            for k in 1..<parts {
+                let target = from + (n - from) * k / parts
+                while i < n && (i < target || b[i] != 0x0A || quotes % 2 != 0) {
+                    if b[i] == 0x22 { quotes += 1 }
+                    i += 1
+                }
+                if i >= n { break }
+                i += 1
+                if i > cuts.last! && i < n { cuts.append(i) }
+            }
+        }
+        cuts.append(n)
+        return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
     }
 
     /// Index of a column, or a runtime error naming the table.
@@ -56,7 +93,9 @@ public struct CSVTable: Sendable {
     /// Cell as a number (nil when empty or not a number).
     public func double(_ r: Int, _ c: Int) -> Double? {
         let s = self[r, c]
-        return s.isEmpty ? nil : Double(s)
+        if s.isEmpty { return nil }
+        if case .value(let v) = ValueParser.decimal(s) { return v }
+        return Double(s)
     }
 
     /// Cell as an integer (nil when empty).

@@ -11,7 +11,10 @@ public struct CSVWriter {
     public private(set) var rows = 0
     private var atRowStart = true
 
+    /// Starts a file with its header row; an empty header starts a headerless fragment (for
+    /// rendering chunks in parallel and appending them to one file).
     public init(header: [String]) {
+        if header.isEmpty { return }
         for name in header { field(name) }
         endRow()
         rows = 0
@@ -20,18 +23,21 @@ public struct CSVWriter {
     /// Appends a text cell, quoting it when it holds a comma, quote, CR or LF.
     public mutating func field(_ text: String) {
         separator()
-        var needsQuotes = false
-        for b in text.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needsQuotes = true; break }
-        if !needsQuotes {
-            bytes.append(contentsOf: text.utf8)
-            return
+        var copy = text
+        copy.withUTF8 { utf8 in
+            var needsQuotes = false
+            for b in utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needsQuotes = true; break }
+            if !needsQuotes {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            bytes.append(0x22)
+            for b in utf8 {
+                if b == 0x22 { bytes.append(0x22) }
+                bytes.append(b)
+            }
+            bytes.append(0x22)
         }
-        bytes.append(0x22)
-        for b in text.utf8 {
-            if b == 0x22 { bytes.append(0x22) }
-            bytes.append(b)
-        }
-        bytes.append(0x22)
     }
 
     /// Appends an optional text cell (nil is empty).
@@ -68,6 +74,12 @@ public struct CSVWriter {
         bytes.append(contentsOf: row)
         rows += 1
         atRowStart = true
+    }
+
+    /// Appends every row of another headerless writer.
+    public mutating func append(_ other: CSVWriter) {
+        bytes.append(contentsOf: other.bytes)
+        rows += other.rows
     }
 
     /// Reserves room for about `count` more bytes.

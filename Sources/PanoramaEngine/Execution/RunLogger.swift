@@ -30,6 +30,16 @@ public final class RunLogger: @unchecked Sendable {
              [("status", .string(status)), ("seconds", .double((seconds * 1000).rounded() / 1000))])
     }
 
+    /// Phase timings for profiling, printed only when PANORAMA_TRACE is set.
+    public func trace(_ stage: String, _ phase: String, since start: ContinuousClock.Instant) {
+        guard RunLogger.tracing else { return }
+        let d = ContinuousClock.now - start
+        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        sink("trace \(stage) \(phase): \(Int(ms)) ms")
+    }
+
+    static let tracing = ProcessInfo.processInfo.environment["PANORAMA_TRACE"] != nil
+
     public func warning(_ month: Month?, _ stage: String?, _ message: String) {
         emit("warning", month, stage, "warning: " + message, [])
     }

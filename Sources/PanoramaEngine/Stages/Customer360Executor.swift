@@ -48,7 +48,9 @@ struct Customer360Executor: StageExecutor {
             { try context.optionalTable("fact_complaint", m.adding(-1), columns: complaintColumns) },
             { try context.optionalTable("fact_complaint", m.adding(-2), columns: complaintColumns) },
         ]
+        let clock = ContinuousClock.now
         let reads = try parallelMap(jobs.count) { try jobs[$0]() }
+        context.log.trace("customer360", "read", since: clock)
         report.inputs = reads.compactMap { $0?.1 }
         for back in 1...2 where reads[2 + back] == nil {
             report.warnings.append("fact_usage for \(m.adding(-back)) is missing: arpu_prev/arpu_3m_avg use the months present")
@@ -58,20 +60,28 @@ struct Customer360Executor: StageExecutor {
         let complaints = [reads[5]?.0, reads[6]?.0, reads[7]?.0]
         let out = try Customer360(settings: settings).run(
             Customer360Inputs(month: m, customers: customers, usage: usage, surveys: surveys, complaints: complaints))
+        context.log.trace("customer360", "run", since: clock)
         report.outputs = try context.publish([
             TableOutput(table: "customer_360", csv: out.customer360),
             TableOutput(table: "churn_watch", csv: out.churnWatch),
             TableOutput(table: "detractor_repair", csv: out.detractorRepair),
             TableOutput(table: "care_calendar", csv: out.careCalendar),
         ])
-        let high = out.rows.filter { $0.riskLevel == "high" }.count
+        context.log.trace("customer360", "publish", since: clock)
+        var base = 0, high = 0, highValue = 0, churned = 0
+        for row in out.rows {
+            base += 1
+            if row.riskLevel == "high" { high += 1 }
+            if row.highValue { highValue += 1 }
+            if row.churnedInMonth { churned += 1 }
+        }
         report.quality = .object([
-            ("base_customers", .int(out.rows.count)),
-            ("high_value", .int(out.rows.filter(\.highValue).count)),
+            ("base_customers", .int(base)),
+            ("high_value", .int(highValue)),
             ("risk_high", .int(high)),
-            ("churned_in_month", .int(out.rows.filter(\.churnedInMonth).count)),
+            ("churned_in_month", .int(churned)),
         ])
-        report.summary = "\(out.rows.count) base customers; lists: churn_watch \(out.churnWatch.rows), detractor_repair \(out.detractorRepair.rows), care_calendar \(out.careCalendar.rows)"
+        report.summary = "\(base) base customers; lists: churn_watch \(out.churnWatch.rows), detractor_repair \(out.detractorRepair.rows), care_calendar \(out.careCalendar.rows)"
         return report
     }
 }

@@ -9,11 +9,17 @@ struct IngestExecutor: StageExecutor {
     func execute(_ context: StageContext) throws -> StageReport {
         let dir = PipelineConfig.resolve(context.config.inputPath, month: context.month)
         var report = StageReport()
-        var parts: [String] = []
-        for source in Source.allCases {
+        // The four files are independent: decode, hash and count them on all cores.
+        let files = try parallelMap(Source.allCases.count) { k -> (DeliveryFile, Int, Int) in
+            let source = Source.allCases[k]
             var file = try DeliveryFile(source: source, path: dir + "/" + source.fileName,
                                         encoding: context.config.encoding(for: source.rawValue))
             let (read, malformed) = file.countRecords()
+            return (file, read, malformed)
+        }
+        var parts: [String] = []
+        for (file, read, malformed) in files {
+            let source = file.source
             if !file.extraColumns.isEmpty {
                 report.warnings.append("\(file.path): unknown columns ignored: \(file.extraColumns.joined(separator: ", "))")
             }

@@ -49,7 +49,10 @@ public struct Customer360Row: Sendable {
 
 /// What stage `customer360` publishes for a month.
 public struct Customer360Output {
-    public var rows: [Customer360Row]
+    /// The rows in customer_id order, as the chunks they were built in (joining them would copy a
+    /// million large rows for nothing).
+    public var chunks: [[Customer360Row]]
+    public var rows: FlattenSequence<[[Customer360Row]]> { chunks.joined() }
     public var customer360: CSVWriter
     public var churnWatch: CSVWriter
     public var detractorRepair: CSVWriter
@@ -125,8 +128,11 @@ public struct Customer360 {
         let c = input.customers
         let cols = try ["customer_id", "msisdn", "city", "county", "brand", "vip_level", "gender", "birth_date",
                         "join_date", "churn_date"].map { try c.column($0) }
+        // Rows are built in parallel chunks of the customer table (the lookups above are read-only).
+        let parts = c.rowCount > 50_000 ? 8 : 1
+        let pieces = try parallelMap(parts) { part -> [Customer360Row] in
         var rows: [Customer360Row] = []
-        for r in 0..<c.rowCount {
+        for r in (c.rowCount * part / parts)..<(c.rowCount * (part + 1) / parts) {
             guard let join = ValueParser.date(c[r, cols[8]]) else {
                 throw PanoramaError.runtime("dim_customer row \(r + 2) has an unreadable join_date; re-run cleanse")
             }
@@ -190,17 +196,38 @@ public struct Customer360 {
             row.riskLevel = score >= settings.riskHigh ? "high" : score >= settings.riskMedium ? "medium" : "low"
             rows.append(row)
         }
-        rows.sort { codePointLess($0.customerId, $1.customerId) }
+        return rows
+        }
+        var chunks = pieces.filter { !$0.isEmpty }
+        // Deliveries usually come sorted by id already; check before paying for a sort.
+        let ids = chunks.joined().lazy.map(\.customerId)
+        if !zip(ids, ids.dropFirst()).allSatisfy({ codePointLess($0, $1) }) {
+            chunks = [chunks.flatMap { $0 }.sorted { codePointLess($0.customerId, $1.customerId) }]
+        }
+        let all = chunks.joined()
         return Customer360Output(
-            rows: rows,
-            customer360: write360(rows, month),
-            churnWatch: FollowUpLists.churnWatch(rows),
-            detractorRepair: FollowUpLists.detractorRepair(rows),
-            careCalendar: FollowUpLists.careCalendar(rows))
+            chunks: chunks,
+            customer360: write360(chunks, month),
+            churnWatch: FollowUpLists.churnWatch(all),
+            detractorRepair: FollowUpLists.detractorRepair(all),
+            careCalendar: FollowUpLists.careCalendar(all))
     }
 
-    private func write360(_ rows: [Customer360Row], _ month: Month) -> CSVWriter {
-        var w = CSVWriter(header: Customer360.columns)
+    /// Renders customer_360 in parallel chunks, joined in row order.
+    private func write360(_ rowChunks: [[Customer360Row]], _ month: Month) -> CSVWriter {
+        let chunks = (try? parallelMap(rowChunks.count) { part -> CSVWriter in
+            var w = CSVWriter(header: [])
+            w.reserve(rowChunks[part].count * 200)
+            render360(rowChunks[part][...], month, into: &w)
+            return w
+        }) ?? []
+        var out = CSVWriter(header: Customer360.columns)
+        out.reserve(chunks.reduce(0) { $0 + $1.bytes.count })
+        for chunk in chunks { out.append(chunk) }
+        return out
+    }
+
+    private func render360(_ rows: ArraySlice<Customer360Row>, _ month: Month, into w: inout CSVWriter) {
         let m = month.description
         for row in rows {
             w.field(m); w.field(row.customerId); w.field(row.msisdnMasked); w.field(row.city); w.field(row.county)
@@ -215,6 +242,5 @@ public struct Customer360 {
             w.integer(row.careAnniversaryYears)
             w.endRow()
         }
-        return w
     }
 }

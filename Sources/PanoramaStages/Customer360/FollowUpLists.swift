@@ -9,7 +9,7 @@ public enum FollowUpLists {
     public static let careCalendarColumns = ["customer_id", "msisdn_masked", "city", "vip_level", "value_tier", "occasion", "years"]
 
     /// 离网预警: high risk, high value, not churned in M; by score desc, arpu_3m_avg desc, customer_id.
-    public static func churnWatch(_ rows: [Customer360Row]) -> CSVWriter {
+    public static func churnWatch<S: Sequence>(_ rows: S) -> CSVWriter where S.Element == Customer360Row {
         let picked = rows.filter { $0.riskLevel == "high" && $0.highValue && !$0.churnedInMonth }.sorted { a, b in
             if a.churnRiskScore != b.churnRiskScore { return a.churnRiskScore > b.churnRiskScore }
             let x = a.arpu3mAvg ?? -.infinity, y = b.arpu3mAvg ?? -.infinity
@@ -27,7 +27,7 @@ public enum FollowUpLists {
     }
 
     /// 贬损者修复: latest survey of M with nps ≤ 6; by priority, nps, customer_id.
-    public static func detractorRepair(_ rows: [Customer360Row]) -> CSVWriter {
+    public static func detractorRepair<S: Sequence>(_ rows: S) -> CSVWriter where S.Element == Customer360Row {
         func priority(_ r: Customer360Row) -> Int { r.highValue ? 1 : r.vipLevel != "none" ? 2 : 3 }
         let picked = rows.filter { ($0.nps ?? 99) <= 6 }.sorted { a, b in
             let pa = priority(a), pb = priority(b)
@@ -53,7 +53,7 @@ public enum FollowUpLists {
 
     /// 关怀: not churned, a birthday or anniversary next month, and high value or a VIP level;
     /// by occasion, customer_id; both occasions give two rows.
-    public static func careCalendar(_ rows: [Customer360Row]) -> CSVWriter {
+    public static func careCalendar<S: Sequence>(_ rows: S) -> CSVWriter where S.Element == Customer360Row {
         var entries: [(occasion: String, row: Customer360Row, years: Int)] = []
         for r in rows where !r.churnedInMonth && (r.highValue || r.vipLevel != "none") {
             if r.careBirthday, let y = r.birthdayYears { entries.append(("birthday", r, y)) }
