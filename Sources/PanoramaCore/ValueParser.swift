@@ -94,6 +94,23 @@ public enum ValueParser {
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
+    /// A plain number from bytes (warehouse cells): `[sign] digits [. digits]`, no other forms.
+    public static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        plainDecimal(bytes[...])
+    }
+
+    /// A date from bytes, in any accepted date form.
+    public static func date(bytes: UnsafeBufferPointer<UInt8>) -> Day? {
+        let s = bytes[...]
+        guard let (day, end) = datePrefix(s), end == s.endIndex else { return nil }
+        return day
+    }
+
+    /// A datetime from bytes, in any accepted form.
+    public static func dateTime(bytes: UnsafeBufferPointer<UInt8>) -> DateTime? {
+        dateTime(bytes[...])
+    }
+
     /// A date in the forms `2026-10-05`, `2026/10/05`, `20261005`, `2026年10月5日` (1–2 digit month
     /// and day except in the compact form).
     public static func date(_ text: String) -> Day? {

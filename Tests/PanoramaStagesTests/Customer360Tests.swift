@@ -3,10 +3,11 @@ import PanoramaCore
 @testable import PanoramaStages
 
 func table(_ text: String) -> CSVTable { try! CSVTable.parse(Array(text.utf8), name: "fixture") }
+func columnar(_ text: String) -> ColumnarTable { try! ColumnarTable.parse(Array(text.utf8), name: "fixture") }
 
 /// Fourteen customers over Aug–Oct 2026 (M = 2026-10); every number below is worked out by hand.
 enum ThreeMonthFixture {
-    static let customers = table("""
+    static let customers = columnar("""
     customer_id,msisdn,city,county,brand,vip_level,gender,birth_date,join_date,status,churn_date
     A01,13800000001,石家庄,长安区,gotone,gold,M,1980-11-15,2015-11-20,active,
     A02,13800000002,石家庄,,mzone,none,F,2000-02-29,2026-10-31,active,
@@ -25,7 +26,7 @@ enum ThreeMonthFixture {
 
     """)
     static let usageHeader = "customer_id,month,arpu,mou,data_gb,call_forward_ratio,offnet_ratio,points_balance\n"
-    static let usageOct = table(usageHeader + """
+    static let usageOct = columnar(usageHeader + """
     A01,2026-10,200,100,1,0.6,0.4,10
     A02,2026-10,100,,,,,
     A03,2026-10,130,,,,,
@@ -40,7 +41,7 @@ enum ThreeMonthFixture {
     A14,2026-10,60,,,,,
 
     """)
-    static let usageSep = table(usageHeader + """
+    static let usageSep = columnar(usageHeader + """
     A01,2026-09,400,,,,,
     A03,2026-09,100,,,,,
     A04,2026-09,100,,,,,
@@ -52,7 +53,7 @@ enum ThreeMonthFixture {
     A14,2026-09,60,,,,,
 
     """)
-    static let usageAug = table(usageHeader + """
+    static let usageAug = columnar(usageHeader + """
     A01,2026-08,300,,,,,
     A04,2026-08,110,,,,,
     A09,2026-08,130,,,,,
@@ -61,7 +62,7 @@ enum ThreeMonthFixture {
     A12,2026-08,400,,,,,
 
     """)
-    static let surveys = table("""
+    static let surveys = columnar("""
     survey_id,customer_id,survey_date,channel,touchpoint,nps,overall_sat,network,hall,hotline,billing,new_business,promotion,communication
     SA01,A01,2026-10-03,sms,,3,4,5,5,5,5,5,5,5
     SA04a,A04,2026-10-20,phone,,2,,,,,,,,
@@ -74,13 +75,13 @@ enum ThreeMonthFixture {
 
     """)
     static let complaintHeader = "complaint_id,customer_id,opened_at,category,closed_at,escalated\n"
-    static let complaintsOct = table(complaintHeader + """
+    static let complaintsOct = columnar(complaintHeader + """
     K1,A01,2026-10-02 10:00:00,network,2026-10-04 10:00:00,false
     K2,A10,2026-10-05 10:00:00,billing,2026-10-07 10:00:01,false
     K3,A10,2026-10-06 10:00:00,billing,,false
 
     """)
-    static let complaintsAug = table(complaintHeader + "K0,A01,2026-08-10 10:00:00,network,2026-08-11 10:00:00,false\n")
+    static let complaintsAug = columnar(complaintHeader + "K0,A01,2026-08-10 10:00:00,network,2026-08-11 10:00:00,false\n")
 
     static func run(_ settings: Customer360Settings = Customer360Settings()) throws -> Customer360Output {
         try Customer360(settings: settings).run(Customer360Inputs(

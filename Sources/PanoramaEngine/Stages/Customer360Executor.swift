@@ -34,19 +34,17 @@ struct Customer360Executor: StageExecutor {
         let settings = try Customer360Executor.settings(context.stage)
         let m = context.month
         var report = StageReport()
-        // Eight partitions, read on all cores; only the columns the stage uses become Strings.
-        let usageColumns = Customer360.usageColumns, arpuOnly = ["customer_id", "arpu"]
-        let complaintColumns = ["customer_id", "closed_at"]
-        typealias Read = (CSVTable, JSONValue)?
+        // Eight partitions, read on all cores; only the columns the stage uses are indexed.
+        typealias Read = (ColumnarTable, JSONValue)?
         let jobs: [() throws -> Read] = [
-            { try context.requiredTable("dim_customer", m, producedBy: "cleanse") },
-            { try context.requiredTable("fact_survey", m, producedBy: "cleanse") },
-            { try context.requiredTable("fact_usage", m, producedBy: "cleanse", columns: usageColumns) },
-            { try context.optionalTable("fact_usage", m.adding(-1), columns: arpuOnly) },
-            { try context.optionalTable("fact_usage", m.adding(-2), columns: arpuOnly) },
-            { try context.requiredTable("fact_complaint", m, producedBy: "cleanse", columns: complaintColumns) },
-            { try context.optionalTable("fact_complaint", m.adding(-1), columns: complaintColumns) },
-            { try context.optionalTable("fact_complaint", m.adding(-2), columns: complaintColumns) },
+            { try context.requiredColumns("dim_customer", m, producedBy: "cleanse", Customer360.customerColumns) },
+            { try context.requiredColumns("fact_survey", m, producedBy: "cleanse", Customer360.surveyColumns) },
+            { try context.requiredColumns("fact_usage", m, producedBy: "cleanse", Customer360.usageColumns) },
+            { try context.optionalColumns("fact_usage", m.adding(-1), Customer360.arpuColumns) },
+            { try context.optionalColumns("fact_usage", m.adding(-2), Customer360.arpuColumns) },
+            { try context.requiredColumns("fact_complaint", m, producedBy: "cleanse", Customer360.complaintColumns) },
+            { try context.optionalColumns("fact_complaint", m.adding(-1), Customer360.complaintColumns) },
+            { try context.optionalColumns("fact_complaint", m.adding(-2), Customer360.complaintColumns) },
         ]
         let clock = ContinuousClock.now
         let reads = try parallelMap(jobs.count) { try jobs[$0]() }

@@ -4,14 +4,14 @@ import PanoramaCore
 /// their partitions are present.
 public struct Customer360Inputs {
     public var month: Month
-    public var customers: CSVTable
+    public var customers: ColumnarTable
     /// fact_usage of M, M-1, M-2 (nil = partition missing).
-    public var usage: [CSVTable?]
-    public var surveys: CSVTable
+    public var usage: [ColumnarTable?]
+    public var surveys: ColumnarTable
     /// fact_complaint of M, M-1, M-2 (nil = partition missing).
-    public var complaints: [CSVTable?]
+    public var complaints: [ColumnarTable?]
 
-    public init(month: Month, customers: CSVTable, usage: [CSVTable?], surveys: CSVTable, complaints: [CSVTable?]) {
+    public init(month: Month, customers: ColumnarTable, usage: [ColumnarTable?], surveys: ColumnarTable, complaints: [ColumnarTable?]) {
         self.month = month
         self.customers = customers
         self.usage = usage
@@ -74,8 +74,13 @@ public struct Customer360 {
         "flag_detractor", "churn_risk_score", "risk_level", "care_birthday", "care_anniversary_years",
     ]
 
-    /// The fact_usage columns read for M (M-1 and M-2 need customer_id and arpu only).
+    /// The columns read from each input partition.
+    public static let customerColumns = ["customer_id", "msisdn", "city", "county", "brand", "vip_level", "gender",
+                                         "birth_date", "join_date", "churn_date"]
     public static let usageColumns = ["customer_id", "arpu", "mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance"]
+    public static let arpuColumns = ["customer_id", "arpu"]
+    public static let surveyColumns = ["survey_id", "customer_id", "survey_date", "nps", "overall_sat"] + SurveyDimension.allCases.map(\.rawValue)
+    public static let complaintColumns = ["customer_id", "closed_at"]
 
     public func run(_ input: Customer360Inputs) throws -> Customer360Output {
         let month = input.month
@@ -83,45 +88,44 @@ public struct Customer360 {
         let firstDay = month.firstDay
         let nextMonth = month.next
 
-        // Usage of M (all fields) and arpu of M-1, M-2, keyed by customer.
-        var usageNow: [String: [Double?]] = [:]
-        var arpuBack: [[String: Double]] = [[:], [:], [:]]
-        for (k, table) in input.usage.enumerated() {
-            guard let t = table else { continue }
-            let id = try t.column("customer_id"), arpu = try t.column("arpu")
-            let extra = k == 0 ? try ["mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance"].map { try t.column($0) } : []
-            arpuBack[k].reserveCapacity(t.rowCount)
-            if k == 0 { usageNow.reserveCapacity(t.rowCount) }
-            for r in 0..<t.rowCount {
-                if let a = t.double(r, arpu) { arpuBack[k][t[r, id]] = a }
-                if k == 0 { usageNow[t[r, id]] = [t.double(r, arpu)] + extra.map { t.double(r, $0) } }
-            }
+        // Usage of M, M-1, M-2 indexed by customer id (first row per id; cleanse keeps ids unique).
+        struct UsageLookup { var table: ColumnarTable; var index: ByteKeyIndex; var rowOf: [Int]; var arpu: Int }
+        let usage = try input.usage.map { table -> UsageLookup? in
+            guard let t = table else { return nil }
+            let (index, rowOf) = ByteKeyIndex.build(t, column: try t.column("customer_id"))
+            return UsageLookup(table: t, index: index, rowOf: rowOf, arpu: try t.column("arpu"))
         }
+        let u0Extra = try usage[0].map { u in try ["mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance"].map { try u.table.column($0) } } ?? []
 
-        // Latest survey of M per customer: latest survey_date, then greatest survey_id.
+        // Latest survey of M per customer: latest survey_date, then greatest survey_id (ISO dates
+        // and code-point order both compare as bytes).
         let s = input.surveys
         let sId = try s.column("survey_id"), sCustomer = try s.column("customer_id"), sDate = try s.column("survey_date")
         let sNps = try s.column("nps"), sOverall = try s.column("overall_sat")
         let sDims = try SurveyDimension.allCases.map { try s.column($0.rawValue) }
-        var latest: [String: Int] = [:]
+        var surveyIndex = ByteKeyIndex(capacity: s.rowCount)
+        var latest: [Int] = []
         for r in 0..<s.rowCount {
-            let c = s[r, sCustomer]
-            if let prev = latest[c] {
-                let a = s[prev, sDate], b = s[r, sDate]
-                if codePointLess(b, a) || (a == b && !codePointLess(s[prev, sId], s[r, sId])) { continue }
-            }
-            latest[c] = r
+            let (e, inserted) = surveyIndex.insert(s.bytes(r, sCustomer))
+            if inserted { latest.append(r); continue }
+            let prev = latest[e]
+            let a = s.bytes(prev, sDate), b = s.bytes(r, sDate)
+            if bytesLess(b, a) || (bytesEqual(a, b) && !bytesLess(s.bytes(prev, sId), s.bytes(r, sId))) { continue }
+            latest[e] = r
         }
 
         // Complaints of M, M-1, M-2 (partitions present) per customer; open ones of M.
-        var complaints3m: [String: Int] = [:]
-        var openNow: [String: Int] = [:]
+        var complaintIndex = ByteKeyIndex()
+        var complaints3m: [Int] = []
+        var openNow: [Int] = []
         for (k, table) in input.complaints.enumerated() {
             guard let t = table else { continue }
             let id = try t.column("customer_id"), closed = try t.column("closed_at")
             for r in 0..<t.rowCount {
-                complaints3m[t[r, id], default: 0] += 1
-                if k == 0 && t[r, closed].isEmpty { openNow[t[r, id], default: 0] += 1 }
+                let (e, inserted) = complaintIndex.insert(t.bytes(r, id))
+                if inserted { complaints3m.append(0); openNow.append(0) }
+                complaints3m[e] += 1
+                if k == 0 && t.isEmpty(r, closed) { openNow[e] += 1 }
             }
         }
 
@@ -132,22 +136,24 @@ public struct Customer360 {
         let parts = c.rowCount > 50_000 ? 8 : 1
         let pieces = try parallelMap(parts) { part -> [Customer360Row] in
         var rows: [Customer360Row] = []
+        rows.reserveCapacity(c.rowCount / parts + 1)
         for r in (c.rowCount * part / parts)..<(c.rowCount * (part + 1) / parts) {
-            guard let join = ValueParser.date(c[r, cols[8]]) else {
+            guard let join = c.date(r, cols[8]) else {
                 throw PanoramaError.runtime("dim_customer row \(r + 2) has an unreadable join_date; re-run cleanse")
             }
-            let churn = ValueParser.date(c[r, cols[9]])
+            let churn = c.date(r, cols[9])
             if join > lastDay { continue }
             if let churn, churn < firstDay { continue }
             var row = Customer360Row()
-            row.customerId = c[r, cols[0]]
-            let msisdn = Array(c[r, cols[1]].utf8)
+            let id = c.bytes(r, cols[0])
+            row.customerId = c.string(r, cols[0])
+            let msisdn = c.bytes(r, cols[1])
             row.msisdnMasked = msisdn.count >= 7
                 ? String(decoding: msisdn[0..<3], as: UTF8.self) + "****" + String(decoding: msisdn[(msisdn.count - 4)...], as: UTF8.self)
                 : "****"
-            row.city = c[r, cols[2]]; row.county = c[r, cols[3]]; row.brand = c[r, cols[4]]
-            row.vipLevel = c[r, cols[5]]; row.gender = c[r, cols[6]]
-            if let birth = ValueParser.date(c[r, cols[7]]) {
+            row.city = c.string(r, cols[2]); row.county = c.string(r, cols[3]); row.brand = c.string(r, cols[4])
+            row.vipLevel = c.string(r, cols[5]); row.gender = c.string(r, cols[6])
+            if let birth = c.date(r, cols[7]) {
                 let age = birth.wholeYears(to: lastDay)
                 if birth <= lastDay && age >= 10 && age <= 110 {
                     row.age = age
@@ -157,31 +163,43 @@ public struct Customer360 {
                     }
                 }
             }
-            row.tenureMonths = join.wholeMonths(to: lastDay)
-            if join.month == nextMonth.month {
-                let years = join.wholeYears(to: nextMonth.lastDay)
-                if years >= 1 { row.careAnniversaryYears = years }
+            var arpus: [Double?] = [nil, nil, nil]
+            for k in 0..<3 {
+                guard let u = usage[k], let e = u.index.find(id) else { continue }
+                let ur = u.rowOf[e]
+                arpus[k] = u.table.double(ur, u.arpu)
+                if k == 0 {
+                    row.arpu = arpus[0]
+                    row.mou = u.table.double(ur, u0Extra[0]); row.dataGb = u.table.double(ur, u0Extra[1])
+                    row.callForwardRatio = u.table.double(ur, u0Extra[2]); row.offnetRatio = u.table.double(ur, u0Extra[3])
+                    row.pointsBalance = u.table.double(ur, u0Extra[4])
+                }
             }
-            if let u = usageNow[row.customerId] {
-                row.arpu = u[0]; row.mou = u[1]; row.dataGb = u[2]; row.callForwardRatio = u[3]; row.offnetRatio = u[4]; row.pointsBalance = u[5]
-            }
-            row.arpuPrev = arpuBack[1][row.customerId]
-            let present = [arpuBack[0][row.customerId], arpuBack[1][row.customerId], arpuBack[2][row.customerId]].compactMap { $0 }
+            row.arpuPrev = arpus[1]
+            let present = arpus.compactMap { $0 }
             if !present.isEmpty { row.arpu3mAvg = present.reduce(0, +) / Double(present.count) }
             if let a = row.arpu, let p = row.arpuPrev, p > 0 { row.arpuChangePct = 100 * (a - p) / p }
             let avg = row.arpu3mAvg
             row.valueTier = avg.map { $0 >= settings.tierA ? "A" : $0 >= settings.tierB ? "B" : $0 >= settings.tierC ? "C" : "D" } ?? "D"
             row.highValue = (avg ?? -.infinity) >= settings.highValueArpu
             if let churn { row.churnedInMonth = churn.monthKey == month }
-            if let sr = latest[row.customerId] {
+            if let e = surveyIndex.find(id) {
+                let sr = latest[e]
                 let nps = s.int(sr, sNps) ?? 0
                 row.nps = nps
                 row.overallSat = s.int(sr, sOverall)
                 row.npsCategory = nps >= 9 ? "promoter" : nps >= 7 ? "passive" : "detractor"
                 row.latestScores = sDims.map { s.int(sr, $0) }
             }
-            row.complaints3m = complaints3m[row.customerId] ?? 0
-            row.openComplaints = openNow[row.customerId] ?? 0
+            if let e = complaintIndex.find(id) {
+                row.complaints3m = complaints3m[e]
+                row.openComplaints = openNow[e]
+            }
+            row.tenureMonths = join.wholeMonths(to: lastDay)
+            if join.month == nextMonth.month {
+                let years = join.wholeYears(to: nextMonth.lastDay)
+                if years >= 1 { row.careAnniversaryYears = years }
+            }
             row.flags = [
                 (row.arpuChangePct ?? .infinity) <= settings.billDropPct,
                 (row.callForwardRatio ?? -.infinity) >= settings.callForwardRatio,
@@ -214,6 +232,17 @@ public struct Customer360 {
     }
 
     /// Renders customer_360 in parallel chunks, joined in row order.
+    /// Byte-wise (code point) order of two cells.
+    @inline(__always)
+    func bytesLess(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.lexicographicallyPrecedes(b)
+    }
+
+    @inline(__always)
+    func bytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.elementsEqual(b)
+    }
+
     private func write360(_ rowChunks: [[Customer360Row]], _ month: Month) -> CSVWriter {
         let chunks = (try? parallelMap(rowChunks.count) { part -> CSVWriter in
             var w = CSVWriter(header: [])

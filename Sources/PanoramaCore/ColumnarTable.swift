@@ -1,0 +1,146 @@
+import Foundation
+
+/// A partition read for a few of its columns without building a String per cell: the file's bytes
+/// stay in one buffer and each selected column is a pair of offset arrays. Numbers, dates and keys
+/// are parsed and hashed straight from the bytes; text becomes a String only when asked for.
+public struct ColumnarTable: @unchecked Sendable {
+    public let header: [String]
+    public let rowCount: Int
+    private let store: ByteStore
+    private let starts: [[UInt32]]
+    private let ends: [[UInt32]]
+    /// Unescaped text of quoted cells holding doubled quotes, by row × column (rare).
+    private let escaped: [Int: String]
+
+    /// Reads `columns` of a CSV partition (in that order), parsing large files in parallel chunks.
+    public static func read(_ path: String, columns: [String]? = nil) throws -> (ColumnarTable, [UInt8]) {
+        let bytes = try FileIO.read(path)
+        return (try parse(bytes, name: path, columns: columns), bytes)
+    }
+
+    /// Parses UTF-8 CSV bytes, keeping `columns`.
+    public static func parse(_ bytes: [UInt8], name: String, columns wanted: [String]? = nil) throws -> ColumnarTable {
+        guard bytes.count < Int(UInt32.max) else {
+            throw PanoramaError.runtime("\(name) is larger than 4 GiB; split the partition")
+        }
+        var reader = CSVReader(bytes: bytes)
+        guard reader.next() == .record else {
+            let columns = wanted ?? []
+            return ColumnarTable(header: columns, rowCount: 0, store: ByteStore(bytes), starts: columns.map { _ in [] },
+                                 ends: columns.map { _ in [] }, escaped: [:])
+        }
+        let fileHeader = (0..<reader.fields.count).map { reader.rawField($0) }
+        let columns = wanted ?? fileHeader
+        let picks = try columns.map { column -> Int in
+            guard let i = fileHeader.firstIndex(of: column) else {
+                throw PanoramaError.runtime("\(name) has no column `\(column)` (columns: \(fileHeader.joined(separator: ", "))); re-run the stage that wrote it")
+            }
+            return i
+        }
+        let chunks = CSVTable.chunkBoundaries(bytes, from: reader.position,
+                                              parts: bytes.count > 4 << 20 ? ProcessInfo.processInfo.activeProcessorCount : 1)
+        struct Piece { var starts: [[UInt32]]; var ends: [[UInt32]]; var escaped: [(Int, Int, String)]; var rows: Int }
+        let pieces = try parallelMap(chunks.count) { k -> Piece in
+            var r = CSVReader(bytes: bytes, range: chunks[k])
+            r.expectedFieldCount = fileHeader.count
+            let estimate = chunks[k].count / max(1, 6 * fileHeader.count)
+            var piece = Piece(starts: picks.map { _ in [] }, ends: picks.map { _ in [] }, escaped: [], rows: 0)
+            for c in 0..<picks.count { piece.starts[c].reserveCapacity(estimate); piece.ends[c].reserveCapacity(estimate) }
+            while let kind = r.next() {
+                guard kind == .record else {
+                    throw PanoramaError.runtime("\(name) has a record that is not valid CSV near byte \(r.rawRange.lowerBound); the partition is damaged — re-run the stage that wrote it")
+                }
+                for (c, i) in picks.enumerated() {
+                    let f = r.fields[i]
+                    piece.starts[c].append(UInt32(f.start))
+                    piece.ends[c].append(UInt32(f.end))
+                    if f.quoted && bytes[f.start..<f.end].contains(0x22) {
+                        piece.escaped.append((piece.rows, c, r.rawField(i)))
+                    }
+                }
+                piece.rows += 1
+            }
+            return piece
+        }
+        var starts = picks.map { _ in [UInt32]() }
+        var ends = picks.map { _ in [UInt32]() }
+        var escaped: [Int: String] = [:]
+        var rows = 0
+        for p in pieces {
+            for c in 0..<picks.count { starts[c].append(contentsOf: p.starts[c]); ends[c].append(contentsOf: p.ends[c]) }
+            for (r, c, text) in p.escaped { escaped[(rows + r) * picks.count + c] = text }
+            rows += p.rows
+        }
+        return ColumnarTable(header: columns, rowCount: rows, store: ByteStore(bytes), starts: starts, ends: ends, escaped: escaped)
+    }
+
+    private init(header: [String], rowCount: Int, store: ByteStore, starts: [[UInt32]], ends: [[UInt32]], escaped: [Int: String]) {
+        self.header = header
+        self.rowCount = rowCount
+        self.store = store
+        self.starts = starts
+        self.ends = ends
+        self.escaped = escaped
+    }
+
+    /// Index of a selected column.
+    public func column(_ name: String) throws -> Int {
+        guard let i = header.firstIndex(of: name) else {
+            throw PanoramaError.runtime("column `\(name)` was not read (read: \(header.joined(separator: ", ")))")
+        }
+        return i
+    }
+
+    /// The cell's bytes as stored (quoted cells without their quotes).
+    @inline(__always)
+    public func bytes(_ r: Int, _ c: Int) -> UnsafeBufferPointer<UInt8> {
+        let s = Int(starts[c][r]), e = Int(ends[c][r])
+        return UnsafeBufferPointer(rebasing: store.buffer[s..<e])
+    }
+
+    @inline(__always)
+    public func isEmpty(_ r: Int, _ c: Int) -> Bool { starts[c][r] == ends[c][r] }
+
+    /// Whether the cell is exactly `true`.
+    @inline(__always)
+    public func isTrue(_ r: Int, _ c: Int) -> Bool {
+        let b = bytes(r, c)
+        return b.count == 4 && b[0] == 0x74 && b[1] == 0x72 && b[2] == 0x75 && b[3] == 0x65
+    }
+
+    /// The cell as text.
+    public func string(_ r: Int, _ c: Int) -> String {
+        if let text = escaped[r * header.count + c] { return text }
+        return String(decoding: bytes(r, c), as: UTF8.self)
+    }
+
+    /// The cell as a number (nil when empty or not a number).
+    public func double(_ r: Int, _ c: Int) -> Double? {
+        if isEmpty(r, c) { return nil }
+        return ValueParser.number(bytes(r, c))
+    }
+
+    /// The cell as an integer (nil when empty or not whole).
+    public func int(_ r: Int, _ c: Int) -> Int? {
+        guard let v = double(r, c), v == v.rounded(), abs(v) < 9e15 else { return nil }
+        return Int(v)
+    }
+
+    /// The cell as an ISO date.
+    public func date(_ r: Int, _ c: Int) -> Day? {
+        if isEmpty(r, c) { return nil }
+        return ValueParser.date(bytes: bytes(r, c))
+    }
+}
+
+/// Owns a copy of a file's bytes at a fixed address for the life of the tables that point into it.
+final class ByteStore: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
+
+    init(_ bytes: [UInt8]) {
+        buffer = .allocate(capacity: max(1, bytes.count))
+        _ = buffer.initialize(from: bytes)
+    }
+
+    deinit { buffer.deallocate() }
+}
