@@ -7,8 +7,9 @@ public struct ColumnarTable: @unchecked Sendable {
     public let header: [String]
     public let rowCount: Int
     private let store: ByteStore
-    private let starts: [[UInt32]]
-    private let ends: [[UInt32]]
+    /// Cell (r, c) spans bytes spans[2 * (c * rowCount + r)] ..< spans[2 * (c * rowCount + r) + 1];
+    /// one flat array, so reading a cell touches no nested array storage.
+    private let spans: [UInt32]
     /// Unescaped text of quoted cells holding doubled quotes, by row × column (rare).
     private let escaped: [Int: String]
 
@@ -26,8 +27,7 @@ public struct ColumnarTable: @unchecked Sendable {
         var reader = CSVReader(bytes: bytes)
         guard reader.next() == .record else {
             let columns = wanted ?? []
-            return ColumnarTable(header: columns, rowCount: 0, store: ByteStore(bytes), starts: columns.map { _ in [] },
-                                 ends: columns.map { _ in [] }, escaped: [:])
+            return ColumnarTable(header: columns, rowCount: 0, store: ByteStore(bytes), spans: [], escaped: [:])
         }
         let fileHeader = (0..<reader.fields.count).map { reader.rawField($0) }
         let columns = wanted ?? fileHeader
@@ -62,24 +62,27 @@ public struct ColumnarTable: @unchecked Sendable {
             }
             return piece
         }
-        var starts = picks.map { _ in [UInt32]() }
-        var ends = picks.map { _ in [UInt32]() }
         var escaped: [Int: String] = [:]
         var rows = 0
         for p in pieces {
-            for c in 0..<picks.count { starts[c].append(contentsOf: p.starts[c]); ends[c].append(contentsOf: p.ends[c]) }
             for (r, c, text) in p.escaped { escaped[(rows + r) * picks.count + c] = text }
             rows += p.rows
         }
-        return ColumnarTable(header: columns, rowCount: rows, store: ByteStore(bytes), starts: starts, ends: ends, escaped: escaped)
+        var spans: [UInt32] = []
+        spans.reserveCapacity(2 * rows * picks.count)
+        for c in 0..<picks.count {
+            for p in pieces {
+                for k in 0..<p.rows { spans.append(p.starts[c][k]); spans.append(p.ends[c][k]) }
+            }
+        }
+        return ColumnarTable(header: columns, rowCount: rows, store: ByteStore(bytes), spans: spans, escaped: escaped)
     }
 
-    private init(header: [String], rowCount: Int, store: ByteStore, starts: [[UInt32]], ends: [[UInt32]], escaped: [Int: String]) {
+    private init(header: [String], rowCount: Int, store: ByteStore, spans: [UInt32], escaped: [Int: String]) {
         self.header = header
         self.rowCount = rowCount
         self.store = store
-        self.starts = starts
-        self.ends = ends
+        self.spans = spans
         self.escaped = escaped
     }
 
@@ -94,12 +97,16 @@ public struct ColumnarTable: @unchecked Sendable {
     /// The cell's bytes as stored (quoted cells without their quotes).
     @inline(__always)
     public func bytes(_ r: Int, _ c: Int) -> UnsafeBufferPointer<UInt8> {
-        let s = Int(starts[c][r]), e = Int(ends[c][r])
-        return UnsafeBufferPointer(rebasing: store.buffer[s..<e])
+        let k = 2 * (c * rowCount + r)
+        let s = Int(spans[k]), e = Int(spans[k + 1])
+        return UnsafeBufferPointer(start: store.buffer.baseAddress! + s, count: e - s)
     }
 
     @inline(__always)
-    public func isEmpty(_ r: Int, _ c: Int) -> Bool { starts[c][r] == ends[c][r] }
+    public func isEmpty(_ r: Int, _ c: Int) -> Bool {
+        let k = 2 * (c * rowCount + r)
+        return spans[k] == spans[k + 1]
+    }
 
     /// Whether the cell is exactly `true`.
     @inline(__always)
