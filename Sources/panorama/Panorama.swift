@@ -22,6 +22,7 @@ struct Panorama {
             case "plan": code = try Commands.plan(args)
             case "generate": code = try Commands.generate(args)
             case "demo": code = try Commands.demo(args)
+            case "bench": code = try Commands.bench(args)
             case "version", "--version": print("panorama \(PanoramaVersion.current)"); code = .ok
             case "help", "--help", "-h": print(usage); code = .ok
             default:
@@ -46,6 +47,7 @@ struct Panorama {
       panorama generate --out DIR --start YYYY-MM --months N --customers N --seed N
                         [--encoding gb18030] [--dirty RATE]
       panorama demo
+      panorama bench --customers N [--months 3] [--seed S] [--config FILE]
 
     CONFIG defaults to pipelines/nightly.yaml.
     exit codes: 0 ok, 1 runtime failure, 2 usage/config error or missing upstream,

@@ -50,6 +50,8 @@ public struct PipelineRunner {
     public var log: RunLogger
     /// Test hook passed to every stage context (fail between writing and publishing).
     public var beforePublish: (() throws -> Void)?
+    /// Called after each stage that ran (stage id, month, wall seconds); the benchmark samples RSS here.
+    public var afterStage: ((String, Month, Double) -> Void)?
 
     public init(config: PipelineConfig, options: RunOptions, log: RunLogger) {
         self.config = config
@@ -130,6 +132,7 @@ public struct PipelineRunner {
                     try warehouse.writeManifest(manifest(stage, month, runId, stageStarted, status, report), month: month, stage: id)
                     for w in report.warnings { log.warning(month, id, w) }
                     log.summary(month, id, status: status, seconds: seconds, report.summary)
+                    afterStage?(id, month, seconds)
                     stageLogs.append(.object([
                         ("stage", .string(id)), ("status", .string(status)), ("seconds", .double((seconds * 1000).rounded() / 1000)),
                         ("summary", .string(report.summary)),
