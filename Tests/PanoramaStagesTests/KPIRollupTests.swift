@@ -4,7 +4,7 @@ import PanoramaCore
 
 /// Four base customers, five surveys (one from outside the base), four complaints; worked by hand.
 enum KPIFixture {
-    static let c360 = table("""
+    static let c360 = columnar("""
     customer_id,city,brand,vip_level,value_tier,high_value,churned_in_month,arpu
     K1,石家庄,gotone,gold,A,true,false,300
     K2,石家庄,mzone,none,C,false,true,60
@@ -38,7 +38,7 @@ enum KPIFixture {
     2026-09,hv_share,total,河北,50,4,,,pt,,,higher_better,flat,none
 
     """)
-    static let snapshot = table("""
+    static let snapshot = columnar("""
     customer_id,city,brand,vip_level,value_tier,high_value
     K1,石家庄,gotone,gold,A,true
     K2,石家庄,mzone,none,B,true
@@ -47,7 +47,7 @@ enum KPIFixture {
 
     """)
 
-    static func run(previous: CSVTable? = previous, snapshot: CSVTable? = snapshot, _ configure: (inout KPISettings) -> Void = { _ in }) throws -> [KPIRow] {
+    static func run(previous: CSVTable? = previous, snapshot: ColumnarTable? = snapshot, _ configure: (inout KPISettings) -> Void = { _ in }) throws -> [KPIRow] {
         var s = KPISettings()
         s.province = "河北"
         s.targets = ["sat_index": (85, [:]), "churn_rate": (10, [:]), "nps": (nil, ["石家庄": 10])]

@@ -61,7 +61,7 @@ struct KPIExecutor: StageExecutor {
         let settings = try KPIExecutor.settings(context.stage, province: context.config.province)
         let m = context.month
         var report = StageReport()
-        let (c360, i0) = try context.requiredTable("customer_360", m, producedBy: "customer360", columns: KPIRollup.customerColumns)
+        let (c360, i0) = try context.requiredColumns("customer_360", m, producedBy: "customer360", KPIRollup.customerColumns)
         let (surveys, i1) = try context.requiredTable("fact_survey", m, producedBy: "cleanse")
         let (complaints, i2) = try context.requiredTable("fact_complaint", m, producedBy: "cleanse")
         report.inputs = [i0, i1, i2]
@@ -69,11 +69,11 @@ struct KPIExecutor: StageExecutor {
         if let p = prev { report.inputs.append(p.1) } else { report.warnings.append("no kpi partition for \(m.previous): prev_value and mom_change are empty") }
         let rollup = KPIRollup(settings: settings)
         let s = rollup.snapshotMonth(for: m)
-        var snapshot: CSVTable?
+        var snapshot: ColumnarTable?
         var retentionNote = "hv_retention uses snapshot month \(s)"
         if s > m {
             retentionNote = "no hv_retention rows: the snapshot month \(s) is after \(m)"
-        } else if let snap = try context.optionalTable("customer_360", s, columns: KPIRollup.snapshotColumns) {
+        } else if let snap = try context.optionalColumns("customer_360", s, KPIRollup.snapshotColumns) {
             snapshot = snap.0
             if s != m { report.inputs.append(snap.1) }
         } else {

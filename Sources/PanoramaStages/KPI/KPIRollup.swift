@@ -3,15 +3,15 @@ import PanoramaCore
 /// What stage `kpi` reads for month M.
 public struct KPIInputs {
     public var month: Month
-    public var customer360: CSVTable
+    public var customer360: ColumnarTable
     public var surveys: CSVTable
     public var complaints: CSVTable
     /// The published `kpi` partition of M-1 (nil = missing).
     public var previous: CSVTable?
     /// customer_360 of the snapshot month S (nil = missing or S after M).
-    public var snapshot: CSVTable?
+    public var snapshot: ColumnarTable?
 
-    public init(month: Month, customer360: CSVTable, surveys: CSVTable, complaints: CSVTable, previous: CSVTable?, snapshot: CSVTable?) {
+    public init(month: Month, customer360: ColumnarTable, surveys: CSVTable, complaints: CSVTable, previous: CSVTable?, snapshot: ColumnarTable?) {
         self.month = month
         self.customer360 = customer360
         self.surveys = surveys
@@ -64,11 +64,27 @@ public struct KPIRollup {
         var snapshot = 0, retained = 0
     }
 
-    /// Groups by dimension index (0 total, 1…4 customer dimensions, 5 channel) then member.
+    /// Sums by dimension (0 total, 1…4 customer dimensions, 5 channel) and member; members are
+    /// dictionary-encoded by a byte-key index, so a million customers add up without Strings.
     struct Groups {
-        var byDim: [[String: Acc]] = Array(repeating: [:], count: 6)
-        mutating func update(_ members: [String], _ body: (inout Acc) -> Void) {
-            for (d, m) in members.enumerated() { body(&byDim[d][m, default: Acc()]) }
+        var indexes = [ByteKeyIndex](repeating: ByteKeyIndex(), count: 6)
+        var accs: [[Acc]] = Array(repeating: [], count: 6)
+
+        /// The member entry of dimension `d` for `key` (added when new).
+        mutating func entry(_ d: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
+            let (e, inserted) = indexes[d].insert(key)
+            if inserted { accs[d].append(Acc()) }
+            return e
+        }
+
+        mutating func entry(_ d: Int, _ key: String) -> Int {
+            var copy = key
+            return copy.withUTF8 { entry(d, $0) }
+        }
+
+        /// Members of a dimension in code-point order with their sums.
+        func members(_ d: Int) -> [(String, Acc)] {
+            (0..<indexes[d].count).map { (indexes[d].key($0), accs[d][$0]) }.sorted { codePointLess($0.0, $1.0) }
         }
     }
 
@@ -82,33 +98,43 @@ public struct KPIRollup {
         let cId = try c.column("customer_id")
         let dimCols = try KPICatalogue.dimensions.map { try c.column($0) }
         let cHigh = try c.column("high_value"), cChurned = try c.column("churned_in_month"), cArpu = try c.column("arpu")
-        var members: [String: [String]] = [:]
-        var status: [String: (churned: Bool, high: Bool)] = [:]
+        let (customerIndex, customerRow) = ByteKeyIndex.build(c, column: cId)
         var groups = Groups()
+        let total = groups.entry(0, settings.province)
+        // Each customer's member entry per dimension (index 0 is the total), for the survey and
+        // complaint passes.
+        var memberOf = [[Int32]](repeating: [], count: 5)
+        for d in 0..<5 { memberOf[d].reserveCapacity(c.rowCount) }
+        var churned = [Bool](), high = [Bool]()
+        churned.reserveCapacity(c.rowCount); high.reserveCapacity(c.rowCount)
         for r in 0..<c.rowCount {
-            let m = [settings.province] + dimCols.map { c[r, $0] }
-            let id = c[r, cId]
-            members[id] = m
-            let churned = c[r, cChurned] == "true", high = c[r, cHigh] == "true"
-            status[id] = (churned, high)
+            let isChurned = c.isTrue(r, cChurned), isHigh = c.isTrue(r, cHigh)
+            churned.append(isChurned); high.append(isHigh)
             let arpu = c.double(r, cArpu)
-            groups.update(m) { a in
-                a.customers += 1
-                if churned { a.churned += 1 }
-                if high { a.highValue += 1 }
-                if let arpu { a.withUsage += 1; a.arpuSum += arpu }
+            for d in 0..<5 {
+                let e = d == 0 ? total : groups.entry(d, c.bytes(r, dimCols[d - 1]))
+                memberOf[d].append(Int32(e))
+                groups.accs[d][e].customers += 1
+                if isChurned { groups.accs[d][e].churned += 1 }
+                if isHigh { groups.accs[d][e].highValue += 1 }
+                if let arpu { groups.accs[d][e].withUsage += 1; groups.accs[d][e].arpuSum += arpu }
             }
         }
+        /// The base row of a customer id, if the customer is in the base.
+        func baseRow(_ id: String) -> Int? { customerIndex.find(id).map { customerRow[$0] } }
 
         let s = input.surveys
         let sCustomer = try s.column("customer_id"), sChannel = try s.column("channel"), sNps = try s.column("nps")
         let sOverall = try s.column("overall_sat")
         let sDims = try SurveyDimension.allCases.map { try s.column($0.rawValue) }
         for r in 0..<s.rowCount {
-            guard let m = members[s[r, sCustomer]], let nps = s.int(r, sNps) else { continue }
+            guard let row = baseRow(s[r, sCustomer]), let nps = s.int(r, sNps) else { continue }
             let overall = s.int(r, sOverall)
             let scores = sDims.map { s.int(r, $0) }
-            groups.update(m + [s[r, sChannel]]) { a in
+            let channel = groups.entry(5, s[r, sChannel])
+            for d in 0..<6 {
+                let e = d == 5 ? channel : Int(memberOf[d][row])
+                var a = groups.accs[d][e]
                 a.respondents += 1
                 if nps >= 9 { a.promoters += 1 } else if nps <= 6 { a.detractors += 1 }
                 if let overall { a.overallSum += Double(overall); a.overallN += 1 }
@@ -117,20 +143,22 @@ public struct KPIRollup {
                     if let v { a.dimSum[k] += Double(v); a.dimN[k] += 1; any = true }
                 }
                 if any { a.satIndexBase += 1 }
+                groups.accs[d][e] = a
             }
         }
 
         let k = input.complaints
         let kCustomer = try k.column("customer_id"), kOpened = try k.column("opened_at"), kClosed = try k.column("closed_at")
         for r in 0..<k.rowCount {
-            guard let m = members[k[r, kCustomer]] else { continue }
+            guard let row = baseRow(k[r, kCustomer]) else { continue }
             var within = false
             if let o = ValueParser.dateTime(k[r, kOpened]), let cl = ValueParser.dateTime(k[r, kClosed]) {
                 within = cl.seconds - o.seconds <= 48 * 3600
             }
-            groups.update(m) { a in
-                a.complaints += 1
-                if within { a.closed48h += 1 }
+            for d in 0..<5 {
+                let e = Int(memberOf[d][row])
+                groups.accs[d][e].complaints += 1
+                if within { groups.accs[d][e].closed48h += 1 }
             }
         }
 
@@ -138,14 +166,18 @@ public struct KPIRollup {
         var retention = Groups()
         let hasSnapshot = input.snapshot != nil
         if let snap = input.snapshot {
-            let id = try snap.column("customer_id"), high = try snap.column("high_value")
+            let id = try snap.column("customer_id"), highCol = try snap.column("high_value")
             let dims = try KPICatalogue.dimensions.map { try snap.column($0) }
-            for r in 0..<snap.rowCount where snap[r, high] == "true" {
-                let m = [settings.province] + dims.map { snap[r, $0] }
-                let kept = status[snap[r, id]].map { !$0.churned && $0.high } ?? false
-                retention.update(m) { a in
-                    a.snapshot += 1
-                    if kept { a.retained += 1 }
+            let retentionTotal = retention.entry(0, settings.province)
+            for r in 0..<snap.rowCount where snap.isTrue(r, highCol) {
+                let kept = customerIndex.find(snap.bytes(r, id)).map { e in
+                    let row = customerRow[e]
+                    return !churned[row] && high[row]
+                } ?? false
+                for d in 0..<5 {
+                    let e = d == 0 ? retentionTotal : retention.entry(d, snap.bytes(r, dims[d - 1]))
+                    retention.accs[d][e].snapshot += 1
+                    if kept { retention.accs[d][e].retained += 1 }
                 }
             }
         }
@@ -163,10 +195,9 @@ public struct KPIRollup {
             let source = def.id == "hv_retention" ? retention : groups
             let dimCount = def.isSurvey ? 6 : 5
             for d in 0..<dimCount {
-                var keys = Array(source.byDim[d].keys).sorted(by: codePointLess)
-                if d == 0 && keys.isEmpty { keys = [settings.province] }
-                for member in keys {
-                    let acc = source.byDim[d][member] ?? Acc()
+                var members = source.members(d)
+                if d == 0 && members.isEmpty { members = [(settings.province, Acc())] }
+                for (member, acc) in members {
                     let (value, base) = KPIRollup.measure(def.id, acc)
                     if d > 0 && base == 0 { continue }
                     let prevKey = def.id + "\u{1}" + dimNames[d] + "\u{1}" + member
