@@ -38,17 +38,23 @@ public struct Warehouse: Sendable {
     /// `beforeRename` exists so tests can fail a stage in the middle of writing.
     public func publish(_ outputs: [TableOutput], month: Month,
                         beforeRename: (() throws -> Void)? = nil) throws -> [JSONValue] {
-        var staged: [(tmp: String, final: String)] = []
+        let staged = outputs.map { out -> (tmp: String, final: String) in
+            let final = partitionPath(out.table, month)
+            return (final + ".tmp-\(getpid())", final)
+        }
         let digests: [String]
         do {
-            for out in outputs {
-                let final = partitionPath(out.table, month)
-                let tmp = final + ".tmp-\(getpid())"
-                try FileIO.makeDirectory((final as NSString).deletingLastPathComponent)
-                try FileIO.writeSynced(out.bytes, to: tmp)
-                staged.append((tmp, final))
+            for s in staged { try FileIO.makeDirectory((s.final as NSString).deletingLastPathComponent) }
+            // Writing (and syncing) the files and hashing them are independent: do both at once.
+            let n = outputs.count
+            let results = try parallelMap(2 * n) { k -> String in
+                if k < n {
+                    try FileIO.writeSynced(outputs[k].bytes, to: staged[k].tmp)
+                    return ""
+                }
+                return SHA256Digest.hex(outputs[k - n].bytes)
             }
-            digests = try parallelMap(outputs.count) { SHA256Digest.hex(outputs[$0].bytes) }
+            digests = Array(results[n...])
             try beforeRename?()
         } catch {
             for s in staged { FileIO.remove(s.tmp) }

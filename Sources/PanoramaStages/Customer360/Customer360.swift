@@ -33,8 +33,11 @@ public struct Customer360Row: Sendable {
     public var nps: Int?, overallSat: Int?
     public var npsCategory: String?
     public var complaints3m = 0, openComplaints = 0
-    /// bill_drop, call_forward, offnet, complaint, detractor.
-    public var flags: [Bool] = [false, false, false, false, false]
+    /// Raised flags as bits in the order bill_drop, call_forward, offnet, complaint, detractor
+    /// (a bitmask: an array per row would be a million allocations).
+    public var flagBits: UInt8 = 0
+    /// The five flags in SPEC order.
+    public var flags: [Bool] { (0..<5).map { flagBits & (1 << $0) != 0 } }
     public var churnRiskScore = 0
     public var riskLevel = "low"
     public var careBirthday = false
@@ -163,21 +166,21 @@ public struct Customer360 {
                     }
                 }
             }
-            var arpus: [Double?] = [nil, nil, nil]
+            var arpuSum = 0.0, arpuCount = 0
             for k in 0..<3 {
                 guard let u = usage[k], let e = u.index.find(id) else { continue }
                 let ur = u.rowOf[e]
-                arpus[k] = u.table.double(ur, u.arpu)
+                let value = u.table.double(ur, u.arpu)
+                if let value { arpuSum += value; arpuCount += 1 }
+                if k == 1 { row.arpuPrev = value }
                 if k == 0 {
-                    row.arpu = arpus[0]
+                    row.arpu = value
                     row.mou = u.table.double(ur, u0Extra[0]); row.dataGb = u.table.double(ur, u0Extra[1])
                     row.callForwardRatio = u.table.double(ur, u0Extra[2]); row.offnetRatio = u.table.double(ur, u0Extra[3])
                     row.pointsBalance = u.table.double(ur, u0Extra[4])
                 }
             }
-            row.arpuPrev = arpus[1]
-            let present = arpus.compactMap { $0 }
-            if !present.isEmpty { row.arpu3mAvg = present.reduce(0, +) / Double(present.count) }
+            if arpuCount > 0 { row.arpu3mAvg = arpuSum / Double(arpuCount) }
             if let a = row.arpu, let p = row.arpuPrev, p > 0 { row.arpuChangePct = 100 * (a - p) / p }
             let avg = row.arpu3mAvg
             row.valueTier = avg.map { $0 >= settings.tierA ? "A" : $0 >= settings.tierB ? "B" : $0 >= settings.tierC ? "C" : "D" } ?? "D"
@@ -200,7 +203,7 @@ public struct Customer360 {
                 let years = join.wholeYears(to: nextMonth.lastDay)
                 if years >= 1 { row.careAnniversaryYears = years }
             }
-            row.flags = [
+            let raised = [
                 (row.arpuChangePct ?? .infinity) <= settings.billDropPct,
                 (row.callForwardRatio ?? -.infinity) >= settings.callForwardRatio,
                 (row.offnetRatio ?? -.infinity) >= settings.offnetRatio,
@@ -208,7 +211,10 @@ public struct Customer360 {
                 row.npsCategory == "detractor",
             ]
             var sum = 0.0
-            for (k, f) in row.flags.enumerated() where f { sum += settings.weights[k] }
+            for k in 0..<5 where raised[k] {
+                sum += settings.weights[k]
+                row.flagBits |= 1 << k
+            }
             row.churnRiskScore = Int((100 * sum).rounded())
             let score = Double(row.churnRiskScore)
             row.riskLevel = score >= settings.riskHigh ? "high" : score >= settings.riskMedium ? "medium" : "low"
@@ -266,7 +272,7 @@ public struct Customer360 {
             w.number(row.arpuChangePct); w.field(row.valueTier); w.boolean(row.highValue); w.boolean(row.churnedInMonth)
             w.integer(row.nps); w.integer(row.overallSat); w.field(row.npsCategory); w.integer(row.complaints3m)
             w.integer(row.openComplaints)
-            for f in row.flags { w.boolean(f) }
+            for k in 0..<5 { w.boolean(row.flagBits & (1 << k) != 0) }
             w.integer(row.churnRiskScore); w.field(row.riskLevel); w.boolean(row.careBirthday)
             w.integer(row.careAnniversaryYears)
             w.endRow()
