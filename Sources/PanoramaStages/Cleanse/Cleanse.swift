@@ -57,24 +57,25 @@ public struct Cleanse {
         var quarantine = CSVWriter(header: ["source", "line", "reason", "detail", "raw"])
         var tables: [(name: String, csv: CSVWriter)] = []
         var quality: [SourceQuality] = []
-        var customers = Set<String>()
+        var customers = ByteKeyIndex()
         for file in checked {
             var q = file.quality
             let source = q.source
             var clean = CSVWriter(header: SourceRules.outputColumns(source))
             clean.reserve(file.staging.bytes.count)
-            var accepted = Set<String>(minimumCapacity: file.outcomes.count)
+            var accepted = ByteKeyIndex(capacity: file.outcomes.count)
             for outcome in file.outcomes {
                 switch outcome {
                 case .rejected(let line, let raw, let rejection):
                     reject(&quarantine, &q, line: line, raw: raw, rejection)
                 case .pending(let line, let range, let row):
-                    if let customer = row.customer, !customers.contains(customer) {
+                    if let customer = row.customer, customers.find(customer) == nil {
                         reject(&quarantine, &q, line: line, raw: file.raw(range),
                                Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(customer)` is not a clean customer of \(month)"))
                         continue
                     }
-                    guard accepted.insert(row.key).inserted else {
+                    var key = row.key
+                    guard key.withUTF8({ accepted.insert($0).inserted }) else {
                         reject(&quarantine, &q, line: line, raw: file.raw(range),
                                Rejection(.DUPLICATE_KEY, "\(row.keyName) `\(row.key)` was already accepted earlier in the file"))
                         continue

@@ -13,7 +13,8 @@ public enum Vocabulary {
 
     /// The canonical code for `text` (already normalised), or nil.
     public static func lookup(_ text: String, in table: [String: String]) -> String? {
-        table[text.lowercased()]
+        // Most deliveries already use the codes; only other spellings pay for case folding.
+        table[text] ?? table[text.lowercased()]
     }
 
     private static func table(_ entries: [String: [String]]) -> [String: String] {
