@@ -11,7 +11,9 @@ struct ReportExecutor: StageExecutor {
         let month = context.month
         let warehouse = context.warehouse
         let language = ReportLanguage(rawValue: try stage.choice("lang", ReportLanguage.allCases.map(\.rawValue), default: "zh")) ?? .zh
-        let colors = ArrowColors(rawValue: try stage.choice("arrow_colors", ArrowColors.allCases.map(\.rawValue), default: "cn")) ?? .cn
+        // SPEC §7 sets arrow_colors on the kpi stage; a report stage may override it.
+        let kpiColors = (try? context.upstream(kind: "kpi")?.choice("arrow_colors", ArrowColors.allCases.map(\.rawValue), default: "cn")) ?? "cn"
+        let colors = ArrowColors(rawValue: try stage.choice("arrow_colors", ArrowColors.allCases.map(\.rawValue), default: kpiColors)) ?? .cn
         let historyMonths = try stage.int("history_months", default: 6)
         guard (1...36).contains(historyMonths) else {
             throw PanoramaError.usage("\(stage.id).history_months must be between 1 and 36, not \(historyMonths)")
