@@ -58,10 +58,14 @@ public struct CSVReader {
 
     private mutating func nextRecord(_ b: UnsafeBufferPointer<UInt8>) -> CSVRecordKind? {
         let n = end
-        // Skip blank lines (only spaces, tabs and a CR before the LF).
+        // Skip blank lines (only spaces — ASCII or ideographic U+3000 — tabs and a CR before the LF).
         while position < n {
             var i = position
-            while i < n && (b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D) { i += 1 }
+            while i < n {
+                if b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D { i += 1; continue }
+                if b[i] == 0xE3 && i + 2 < n && b[i + 1] == 0x80 && b[i + 2] == 0x80 { i += 3; continue }
+                break
+            }
             if i < n && b[i] != 0x0A { break }
             if i >= n {
                 // Trailing whitespace without a newline: a blank last line.

@@ -10,8 +10,6 @@ public struct ColumnarTable: @unchecked Sendable {
     /// Cell (r, c) spans bytes spans[2 * (c * rowCount + r)] ..< spans[2 * (c * rowCount + r) + 1];
     /// one flat array, so reading a cell touches no nested array storage.
     private let spans: [UInt32]
-    /// Unescaped text of quoted cells holding doubled quotes, by row × column (rare).
-    private let escaped: [Int: String]
 
     /// Reads `columns` of a CSV partition (in that order), parsing large files in parallel chunks.
     public static func read(_ path: String, columns: [String]? = nil) throws -> (ColumnarTable, [UInt8]) {
@@ -27,7 +25,7 @@ public struct ColumnarTable: @unchecked Sendable {
         var reader = CSVReader(bytes: bytes)
         guard reader.next() == .record else {
             let columns = wanted ?? []
-            return ColumnarTable(header: columns, rowCount: 0, store: ByteStore(bytes), spans: [], escaped: [:])
+            return ColumnarTable(header: columns, rowCount: 0, store: ByteStore(bytes), spans: [])
         }
         let fileHeader = (0..<reader.fields.count).map { reader.rawField($0) }
         let columns = wanted ?? fileHeader
@@ -39,7 +37,7 @@ public struct ColumnarTable: @unchecked Sendable {
         }
         let chunks = CSVTable.chunkBoundaries(bytes, from: reader.position,
                                               parts: bytes.count > 4 << 20 ? ProcessInfo.processInfo.activeProcessorCount : 1)
-        struct Piece { var starts: [[UInt32]]; var ends: [[UInt32]]; var escaped: [(Int, Int, String)]; var rows: Int }
+        struct Piece { var starts: [[UInt32]]; var ends: [[UInt32]]; var escaped: [(row: Int, column: Int)]; var rows: Int }
         let pieces = try parallelMap(chunks.count) { k -> Piece in
             var r = CSVReader(bytes: bytes, range: chunks[k])
             r.expectedFieldCount = fileHeader.count
@@ -55,17 +53,17 @@ public struct ColumnarTable: @unchecked Sendable {
                     piece.starts[c].append(UInt32(f.start))
                     piece.ends[c].append(UInt32(f.end))
                     if f.quoted && bytes[f.start..<f.end].contains(0x22) {
-                        piece.escaped.append((piece.rows, c, r.rawField(i)))
+                        piece.escaped.append((piece.rows, c))
                     }
                 }
                 piece.rows += 1
             }
             return piece
         }
-        var escaped: [Int: String] = [:]
+        var escapedCells: [(row: Int, column: Int)] = []
         var rows = 0
         for p in pieces {
-            for (r, c, text) in p.escaped { escaped[(rows + r) * picks.count + c] = text }
+            for e in p.escaped { escapedCells.append((rows + e.row, e.column)) }
             rows += p.rows
         }
         var spans: [UInt32] = []
@@ -75,15 +73,28 @@ public struct ColumnarTable: @unchecked Sendable {
                 for k in 0..<p.rows { spans.append(p.starts[c][k]); spans.append(p.ends[c][k]) }
             }
         }
-        return ColumnarTable(header: columns, rowCount: rows, store: ByteStore(bytes), spans: spans, escaped: escaped)
+        // Quoted cells with doubled quotes are unescaped in place in the table's own copy of the
+        // bytes (the text only gets shorter), so bytes(), string() and keys agree everywhere.
+        let store = ByteStore(bytes)
+        for (row, column) in escapedCells {
+            let k = 2 * (column * rows + row)
+            let start = Int(spans[k]), end = Int(spans[k + 1])
+            var read = start, write = start
+            while read < end {
+                store.buffer[write] = store.buffer[read]
+                read += store.buffer[read] == 0x22 ? 2 : 1
+                write += 1
+            }
+            spans[k + 1] = UInt32(write)
+        }
+        return ColumnarTable(header: columns, rowCount: rows, store: store, spans: spans)
     }
 
-    private init(header: [String], rowCount: Int, store: ByteStore, spans: [UInt32], escaped: [Int: String]) {
+    private init(header: [String], rowCount: Int, store: ByteStore, spans: [UInt32]) {
         self.header = header
         self.rowCount = rowCount
         self.store = store
         self.spans = spans
-        self.escaped = escaped
     }
 
     /// Index of a selected column.
@@ -94,7 +105,7 @@ public struct ColumnarTable: @unchecked Sendable {
         return i
     }
 
-    /// The cell's bytes as stored (quoted cells without their quotes).
+    /// The cell's text as bytes (unescaped, without its quotes).
     @inline(__always)
     public func bytes(_ r: Int, _ c: Int) -> UnsafeBufferPointer<UInt8> {
         let k = 2 * (c * rowCount + r)
@@ -117,8 +128,7 @@ public struct ColumnarTable: @unchecked Sendable {
 
     /// The cell as text.
     public func string(_ r: Int, _ c: Int) -> String {
-        if let text = escaped[r * header.count + c] { return text }
-        return String(decoding: bytes(r, c), as: UTF8.self)
+        String(decoding: bytes(r, c), as: UTF8.self)
     }
 
     /// The cell as a number (nil when empty or not a number).

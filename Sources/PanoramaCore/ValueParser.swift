@@ -15,17 +15,20 @@ public enum ValueParser {
     private static let yue: [UInt8] = [0xE6, 0x9C, 0x88]    // 月
     private static let ri: [UInt8] = [0xE6, 0x97, 0xA5]     // 日
 
-    /// A decimal in the forms `123.45`, `¥123.45`, `123.45元`, `1,234.50`; with `ratio`, `35%` = 0.35.
+    /// A decimal in the forms `123.45`, `¥123.45`, `123.45元`, `1,234.50` (a leading minus is read so
+    /// that `-5` is OUT_OF_RANGE rather than BAD_NUMBER); with `ratio`, `35%` = 0.35 and no currency.
     public static func decimal(_ text: String, ratio: Bool = false) -> NumberParse {
         var copy = text
         return copy.withUTF8 { buf in
             var s = buf[...]
             if s.isEmpty { return .bad }
             var divide = false
-            if ratio, s.last == UInt8(ascii: "%") { s = s.dropLast(); divide = true }
-            if !divide {
-                if s.starts(with: yen) { s = s.dropFirst(2) }
-                if s.count >= 3, s.suffix(3).elementsEqual(yuan) { s = s.dropLast(3) }
+            if ratio {
+                if s.last == UInt8(ascii: "%") { s = s.dropLast(); divide = true }
+            } else if s.starts(with: yen) {
+                s = s.dropFirst(2)
+            } else if s.count >= 3, s.suffix(3).elementsEqual(yuan) {
+                s = s.dropLast(3)
             }
             guard var v = plainDecimal(s) else { return .bad }
             if divide { v /= 100 }
@@ -33,28 +36,35 @@ public enum ValueParser {
         }
     }
 
-    /// An integer field: a decimal whose value is whole (`12.0` is 12, `12.5` is bad).
+    /// An integer field: a number without currency whose value is whole (`12.0` is 12, `12.5` is bad).
     public static func integer(_ text: String) -> NumberParse {
-        guard case .value(let v) = decimal(text) else { return .bad }
-        return v == v.rounded() ? .value(v) : .bad
+        var copy = text
+        return copy.withUTF8 { buf in
+            guard let v = plainDecimal(buf[...]), v == v.rounded() else { return .bad }
+            return .value(v)
+        }
     }
 
     /// `[sign] digits [, groups of three] [. digits]` → Double, exactly as strtod would round it.
     static func plainDecimal(_ s: Bytes) -> Double? {
         var i = s.startIndex
         var negative = false
-        if i < s.endIndex && (s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+")) {
-            negative = s[i] == UInt8(ascii: "-")
+        if i < s.endIndex && s[i] == UInt8(ascii: "-") {
+            negative = true
             i += 1
         }
         var mantissa: UInt64 = 0
         var intDigits = 0
         var sawComma = false
         var groupLen = 0
+        let firstDigit = i
         while i < s.endIndex && (isDigit(s[i]) || s[i] == UInt8(ascii: ",")) {
             if s[i] == UInt8(ascii: ",") {
-                // Thousands separators must sit between groups of three digits.
-                if intDigits == 0 || (sawComma && groupLen != 3) || (!sawComma && intDigits > 3) { return nil }
+                // Thousands separators sit between groups of three digits, after a first group of
+                // one to three digits that does not start with 0.
+                if intDigits == 0 || (sawComma && groupLen != 3) || (!sawComma && (intDigits > 3 || s[firstDigit] == 48)) {
+                    return nil
+                }
                 sawComma = true
                 groupLen = 0
             } else {
@@ -65,6 +75,8 @@ public enum ValueParser {
             i += 1
         }
         if sawComma && groupLen != 3 { return nil }
+        // Digits are required before the point, and after it when there is one.
+        if intDigits == 0 { return nil }
         var fracDigits = 0
         if i < s.endIndex && s[i] == UInt8(ascii: ".") {
             i += 1
@@ -73,8 +85,9 @@ public enum ValueParser {
                 fracDigits += 1
                 i += 1
             }
+            if fracDigits == 0 { return nil }
         }
-        if i != s.endIndex || intDigits + fracDigits == 0 { return nil }
+        if i != s.endIndex { return nil }
         // Up to 15 significant digits convert exactly: an exact integer divided by an exact power of ten.
         if intDigits + fracDigits <= 15 {
             var v = Double(mantissa)
@@ -82,7 +95,7 @@ public enum ValueParser {
             return negative ? -v : v
         }
         var text = ""
-        for b in s where b != UInt8(ascii: ",") && b != UInt8(ascii: "+") { text.unicodeScalars.append(Unicode.Scalar(b)) }
+        for b in s where b != UInt8(ascii: ",") { text.unicodeScalars.append(Unicode.Scalar(b)) }
         return Double(text)
     }
 

@@ -13,6 +13,7 @@ struct ColumnarTableTests {
         #expect(t.date(0, 2) == Day(year: 2026, month: 10, day: 5))
         #expect(t.isTrue(0, 3) && !t.isTrue(1, 3) && t.isEmpty(2, 2))
         #expect(t.string(0, 4) == "x,\"y\"")
+        #expect(Array(t.bytes(0, 4)) == Array("x,\"y\"".utf8))     // keys hash the unescaped text
         #expect(t.string(2, 4) == "two\nlines")
         let picked = try ColumnarTable.parse(Array(csv.utf8), name: "t", columns: ["note", "id"])
         #expect(picked.string(1, 0) == "plain" && picked.string(1, 1) == "B")

@@ -59,7 +59,11 @@ struct ValueParserTests {
         #expect(ValueParser.decimal("35%") == .bad)
         #expect(ValueParser.decimal("35%", ratio: true) == .value(0.35))
         #expect(ValueParser.decimal("0.35", ratio: true) == .value(0.35))
-        for bad in ["12a", "1,23", "12,3456", "", ".", "1e5", "--1", "¥"] { #expect(ValueParser.decimal(bad) == .bad, "\(bad)") }
+        for bad in ["12a", "1,23", "12,3456", "", ".", "1e5", "--1", "¥", ".5", "5.", "+5", "¥5元", "0,007", "1,2345.5"] {
+            #expect(ValueParser.decimal(bad) == .bad, "\(bad)")
+        }
+        #expect(ValueParser.decimal("¥0.3", ratio: true) == .bad)       // no currency in a ratio
+        #expect(ValueParser.decimal("123.450") == .value(123.45))
     }
 
     @Test("integers accept 12.0 but not 12.5")
@@ -67,6 +71,8 @@ struct ValueParserTests {
         #expect(ValueParser.integer("12.0") == .value(12))
         #expect(ValueParser.integer("12.5") == .bad)
         #expect(ValueParser.integer("1,200") == .value(1200))
+        #expect(ValueParser.integer("¥7") == .bad)                        // currency only on decimals
+        #expect(ValueParser.integer("7元") == .bad)
     }
 
     @Test("booleans in every accepted spelling and case")

@@ -99,7 +99,15 @@ enum Check {
 
     /// SPEC §2.1 msisdn normalisation; nil when the result is not 11 digits starting with 1.
     static func msisdn(_ value: String) -> String? {
-        var digits = Array(value.utf8.filter { $0 != 0x20 && $0 != UInt8(ascii: "-") })
+        // Spaces (ASCII, tab, ideographic U+3000) and hyphens are separators, wherever they stand.
+        var digits: [UInt8] = []
+        let raw = Array(value.utf8)
+        var k = 0
+        while k < raw.count {
+            if raw[k] == 0xE3 && k + 2 < raw.count && raw[k + 1] == 0x80 && raw[k + 2] == 0x80 { k += 3; continue }
+            if raw[k] != 0x20 && raw[k] != 0x09 && raw[k] != UInt8(ascii: "-") { digits.append(raw[k]) }
+            k += 1
+        }
         if digits.starts(with: Array("+86".utf8)) {
             digits.removeFirst(3)
         } else if digits.count == 15 && digits.starts(with: Array("0086".utf8)) {
