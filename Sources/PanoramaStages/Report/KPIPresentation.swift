@@ -1,15 +1,10 @@
 /// The KPI catalogue of SPEC §4 in its order, and how the report groups it.
 public enum ReportKPICatalogue {
     /// Every KPI id in catalogue order.
-    public static let order = [
-        "sat_index", "sat_overall", "sat_network", "sat_hall", "sat_hotline", "sat_billing", "sat_new_business",
-        "sat_promotion", "sat_communication", "nps", "promoter_share", "detractor_share", "complaint_rate",
-        "complaint_closed_48h", "churn_rate", "hv_retention", "hv_share", "arpu", "survey_n",
-    ]
+    public static let order = KPICatalogue.ids
 
     /// The seven satisfaction sub-indices under sat_index, in SPEC §2.3 dimension order.
-    public static let subIndices = ["sat_network", "sat_hall", "sat_hotline", "sat_billing", "sat_new_business",
-                                    "sat_promotion", "sat_communication"]
+    public static let subIndices = SurveyDimension.allCases.map { "sat_" + $0.rawValue }
 
     /// The panorama tree: group label key, then (root KPI, children) pairs.
     public static let tree: [(group: String, nodes: [(kpi: String, children: [String])])] = [
