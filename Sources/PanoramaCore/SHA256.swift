@@ -28,16 +28,25 @@ public struct SHA256Digest {
     public mutating func update(_ data: UnsafeBufferPointer<UInt8>) {
         length &+= UInt64(data.count)
         var i = 0
-        if !pending.isEmpty {
-            while i < data.count && pending.count < 64 { pending.append(data[i]); i += 1 }
-            if pending.count == 64 {
-                pending.withUnsafeBufferPointer { compress($0.baseAddress!) }
-                pending.removeAll(keepingCapacity: true)
+        // One scratch area per call (message schedule + round constants): per-block allocations and
+        // static-array retains would otherwise dominate hashing a large partition.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 128) { scratch in
+            let w = scratch.baseAddress!, k = w + 64
+            SHA256Digest.k.withUnsafeBufferPointer { for t in 0..<64 { k[t] = $0[t] } }
+            if !pending.isEmpty {
+                while i < data.count && pending.count < 64 { pending.append(data[i]); i += 1 }
+                if pending.count == 64 {
+                    let block = pending
+                    block.withUnsafeBufferPointer { compress($0.baseAddress!, w, k) }
+                    pending.removeAll(keepingCapacity: true)
+                }
             }
-        }
-        while i + 64 <= data.count {
-            compress(data.baseAddress! + i)
-            i += 64
+            if let base = data.baseAddress {
+                while i + 64 <= data.count {
+                    compress(base + i, w, k)
+                    i += 64
+                }
+            }
         }
         while i < data.count { pending.append(data[i]); i += 1 }
     }
@@ -59,32 +68,27 @@ public struct SHA256Digest {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private mutating func compress(_ p: UnsafePointer<UInt8>) {
-        // The message schedule lives on the stack: one heap allocation per 64-byte block would
-        // dominate hashing a large partition.
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for t in 0..<16 {
-                w[t] = UInt32(p[4 * t]) << 24 | UInt32(p[4 * t + 1]) << 16 | UInt32(p[4 * t + 2]) << 8 | UInt32(p[4 * t + 3])
-            }
-            for t in 16..<64 {
-                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-            }
-            var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, hh = h7
-            SHA256Digest.k.withUnsafeBufferPointer { k in
-                for t in 0..<64 {
-                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ maj
-                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-                }
-            }
-            h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= hh
+    @inline(__always)
+    private mutating func compress(_ p: UnsafePointer<UInt8>, _ w: UnsafeMutablePointer<UInt32>, _ k: UnsafePointer<UInt32>) {
+        for t in 0..<16 {
+            w[t] = UInt32(p[4 * t]) << 24 | UInt32(p[4 * t + 1]) << 16 | UInt32(p[4 * t + 2]) << 8 | UInt32(p[4 * t + 3])
         }
+        for t in 16..<64 {
+            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+        }
+        var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, hh = h7
+        for t in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+        }
+        h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= hh
     }
 
     @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
