@@ -64,6 +64,7 @@ public struct Cleanse {
             var clean = CSVWriter(header: SourceRules.outputColumns(source))
             clean.reserve(file.staging.bytes.count)
             var accepted = ByteKeyIndex(capacity: file.outcomes.count)
+            let keyName = SourceRules.keyName(source, month)
             for outcome in file.outcomes {
                 switch outcome {
                 case .rejected(let line, let raw, let rejection):
@@ -77,7 +78,7 @@ public struct Cleanse {
                     var key = row.key
                     guard key.withUTF8({ accepted.insert($0).inserted }) else {
                         reject(&quarantine, &q, line: line, raw: file.raw(range),
-                               Rejection(.DUPLICATE_KEY, "\(row.keyName) `\(row.key)` was already accepted earlier in the file"))
+                               Rejection(.DUPLICATE_KEY, "\(keyName) `\(row.key)` was already accepted earlier in the file"))
                         continue
                     }
                     clean.appendRow(file.staging.bytes[row.bytes])

@@ -7,8 +7,6 @@ struct PendingRow {
     var customer: String?
     /// The key DUPLICATE_KEY compares.
     var key: String
-    /// What the key is called in the rejection detail.
-    var keyName: String
     /// Bytes of the rendered clean row in the source's staging writer.
     var bytes: Range<Int>
     /// Optional fields emptied (customers' gender, birth_date).
@@ -26,6 +24,16 @@ struct SourceRules {
     init(source: Source, month: Month) {
         self.source = source
         self.month = month
+    }
+
+    /// What DUPLICATE_KEY's detail calls the key (built once per file, not per row).
+    static func keyName(_ source: Source, _ month: Month) -> String {
+        switch source {
+        case .customers: return "customer_id"
+        case .usage: return "customer_id for \(month)"
+        case .surveys: return "survey_id"
+        case .complaints: return "complaint_id"
+        }
     }
 
     static func outputColumns(_ source: Source) -> [String] {
@@ -90,7 +98,7 @@ struct SourceRules {
         out.field(gender); out.field(birth?.description); out.field(join.description); out.field(status)
         out.field(churn?.description)
         out.endRow()
-        return PendingRow(customer: nil, key: id, keyName: "customer_id", bytes: 0..<0,
+        return PendingRow(customer: nil, key: id, bytes: 0..<0,
                           nulledGender: genderNulled, nulledBirthDate: birthNulled)
     }
 
@@ -108,7 +116,7 @@ struct SourceRules {
         out.field(id); out.field(month.description); out.number(arpu); out.number(mou); out.number(data)
         out.number(forward); out.number(offnet); out.number(points)
         out.endRow()
-        return PendingRow(customer: id, key: id, keyName: "customer_id for \(month)", bytes: 0..<0)
+        return PendingRow(customer: id, key: id, bytes: 0..<0)
     }
 
     private func survey(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
@@ -128,7 +136,7 @@ struct SourceRules {
         out.integer(nps)
         for s in scores { out.integer(s) }
         out.endRow()
-        return PendingRow(customer: customer, key: id, keyName: "survey_id", bytes: 0..<0)
+        return PendingRow(customer: customer, key: id, bytes: 0..<0)
     }
 
     private func complaint(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
@@ -151,6 +159,6 @@ struct SourceRules {
         out.field(id); out.field(customer); out.field(opened.description); out.field(category)
         out.field(closed?.description); out.boolean(escalated)
         out.endRow()
-        return PendingRow(customer: customer, key: id, keyName: "complaint_id", bytes: 0..<0)
+        return PendingRow(customer: customer, key: id, bytes: 0..<0)
     }
 }
