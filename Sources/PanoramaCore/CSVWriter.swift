@@ -66,6 +66,38 @@ public struct CSVWriter {
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
+    /// Appends an ISO date `YYYY-MM-DD` (nil is empty), written digit by digit.
+    public mutating func date(_ value: Day?) {
+        separator()
+        guard let value else { return }
+        appendDigits(value.year, 4); bytes.append(UInt8(ascii: "-"))
+        appendDigits(value.month, 2); bytes.append(UInt8(ascii: "-"))
+        appendDigits(value.day, 2)
+    }
+
+    /// Appends a datetime `YYYY-MM-DD HH:MM:SS` (nil is empty).
+    public mutating func dateTime(_ value: DateTime?) {
+        guard let value else { separator(); return }
+        date(value.day)
+        bytes.append(UInt8(ascii: " "))
+        appendDigits(value.hour, 2); bytes.append(UInt8(ascii: ":"))
+        appendDigits(value.minute, 2); bytes.append(UInt8(ascii: ":"))
+        appendDigits(value.second, 2)
+    }
+
+    /// A non-negative number zero-padded to `width` digits.
+    private mutating func appendDigits(_ value: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = value
+        if v >= divisor * 10 { appendInteger(v, to: &bytes); return }
+        while divisor > 0 {
+            bytes.append(UInt8(48 + v / divisor))
+            v %= divisor
+            divisor /= 10
+        }
+    }
+
     /// Appends an empty cell.
     public mutating func empty() { separator() }
 

@@ -107,6 +107,10 @@ struct CSVWriterTests {
         w.field(nil as String?); w.number(nil); w.boolean(true); w.endRow()
         #expect(String(decoding: w.bytes, as: UTF8.self) == "a,b,c\n\"x,y\",\"say \"\"hi\"\"\",\"two\nlines\"\n,,true\n")
         #expect(w.rows == 2)
+        var d = CSVWriter(header: [])
+        d.date(Day(year: 2026, month: 3, day: 5)); d.dateTime(DateTime(day: Day(year: 987, month: 12, day: 31), hour: 7, minute: 0, second: 9))
+        d.date(nil); d.endRow()
+        #expect(String(decoding: d.bytes, as: UTF8.self) == "2026-03-05,0987-12-31 07:00:09,\n")
     }
 }
 

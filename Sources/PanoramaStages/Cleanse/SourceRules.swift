@@ -20,10 +20,13 @@ struct PendingRow {
 struct SourceRules {
     let source: Source
     let month: Month
+    /// `YYYY-MM`, formatted once for every usage row.
+    let monthText: String
 
     init(source: Source, month: Month) {
         self.source = source
         self.month = month
+        self.monthText = month.description
     }
 
     /// What DUPLICATE_KEY's detail calls the key (built once per file, not per row).
@@ -95,8 +98,8 @@ struct SourceRules {
             churn = d
         }
         out.field(id); out.field(msisdn); out.field(city); out.field(county); out.field(brand); out.field(vip)
-        out.field(gender); out.field(birth?.description); out.field(join.description); out.field(status)
-        out.field(churn?.description)
+        out.field(gender); out.date(birth); out.date(join); out.field(status)
+        out.date(churn)
         out.endRow()
         return PendingRow(customer: nil, key: id, bytes: 0..<0,
                           nulledGender: genderNulled, nulledBirthDate: birthNulled)
@@ -113,7 +116,7 @@ struct SourceRules {
         let forward = try Check.decimal(v[5], "call_forward_ratio", required: false, lo: 0, hi: 1, ratio: true)
         let offnet = try Check.decimal(v[6], "offnet_ratio", required: false, lo: 0, hi: 1, ratio: true)
         let points = try Check.decimal(v[7], "points_balance", required: false, lo: 0, hi: nil, integer: true)
-        out.field(id); out.field(month.description); out.number(arpu); out.number(mou); out.number(data)
+        out.field(id); out.field(self.monthText); out.number(arpu); out.number(mou); out.number(data)
         out.number(forward); out.number(offnet); out.number(points)
         out.endRow()
         return PendingRow(customer: id, key: id, bytes: 0..<0)
@@ -132,7 +135,7 @@ struct SourceRules {
         for (k, name) in names.enumerated() {
             scores.append(try Check.score(v[6 + k], name, required: false, lo: 1, hi: 10))
         }
-        out.field(id); out.field(customer); out.field(date.description); out.field(channel); out.field(touchpoint)
+        out.field(id); out.field(customer); out.date(date); out.field(channel); out.field(touchpoint)
         out.integer(nps)
         for s in scores { out.integer(s) }
         out.endRow()
@@ -156,8 +159,8 @@ struct SourceRules {
             guard let b = ValueParser.boolean(v[5]) else { throw Rejection(.BAD_ENUM, "escalated `\(v[5])` is not a boolean (1/0, true/false, yes/no, y/n, 是/否)") }
             escalated = b
         }
-        out.field(id); out.field(customer); out.field(opened.description); out.field(category)
-        out.field(closed?.description); out.boolean(escalated)
+        out.field(id); out.field(customer); out.dateTime(opened); out.field(category)
+        out.dateTime(closed); out.boolean(escalated)
         out.endRow()
         return PendingRow(customer: customer, key: id, bytes: 0..<0)
     }
