@@ -4,6 +4,14 @@
 // often air-gapped).
 import PackageDescription
 
+// SHA-256 on the x86 SHA extensions: only this one small module is compiled for them, and it checks
+// CPUID before use (Sources/PanoramaSHAExtensions). Other architectures build it as a stub.
+#if arch(x86_64)
+let shaExtensionFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-msha", "-Xcc", "-mssse3", "-Xcc", "-msse4.1"])]
+#else
+let shaExtensionFlags: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Panorama",
     platforms: [.macOS(.v13)],
@@ -11,7 +19,8 @@ let package = Package(
         .executable(name: "panorama", targets: ["panorama"]),
     ],
     targets: [
-        .target(name: "PanoramaCore"),
+        .target(name: "PanoramaSHAExtensions", swiftSettings: shaExtensionFlags),
+        .target(name: "PanoramaCore", dependencies: ["PanoramaSHAExtensions"]),
         .target(name: "PanoramaConfig", dependencies: ["PanoramaCore"]),
         .target(name: "PanoramaStats"),
         .target(name: "PanoramaGenerate"),

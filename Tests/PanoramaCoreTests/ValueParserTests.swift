@@ -107,15 +107,37 @@ struct CalendarTests {
 
 @Suite("Checksums and encodings")
 struct EncodingTests {
-    @Test("SHA-256 matches the FIPS 180-4 test vectors")
-    func sha() {
-        #expect(SHA256Digest.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256Digest.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    @Test("SHA-256 matches the FIPS 180-4 test vectors, on the SHA extensions and on the portable code",
+          arguments: [true, false])
+    func sha(accelerated: Bool) {
+        #expect(SHA256Digest.hex(Array("abc".utf8), accelerated: accelerated) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Digest.hex([], accelerated: accelerated) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-        #expect(SHA256Digest.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        var incremental = SHA256Digest()
+        #expect(SHA256Digest.hex(long, accelerated: accelerated) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        var incremental = SHA256Digest(accelerated: accelerated)
         incremental.update(Array(long[0..<10])); incremental.update(Array(long[10...]))
         #expect(incremental.finalizeHex() == SHA256Digest.hex(long))
+        // One million "a": 15,625 whole blocks through one call.
+        #expect(SHA256Digest.hex([UInt8](repeating: 0x61, count: 1_000_000), accelerated: accelerated)
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test("both SHA-256 paths agree at every length around the block and padding edges, fed in uneven pieces")
+    func shaPathsAgree() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let bytes = (0..<3000).map { _ -> UInt8 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        }
+        for n in Array(0...130) + [191, 192, 193, 1000, 2999] {
+            let data = Array(bytes[0..<n])
+            let portable = SHA256Digest.hex(data, accelerated: false)
+            var pieces = SHA256Digest()
+            var i = 0, step = 1
+            while i < n { let j = min(n, i + step); pieces.update(Array(data[i..<j])); i = j; step = step * 3 % 97 + 1 }
+            #expect(pieces.finalizeHex() == portable, "length \(n)")
+            #expect(SHA256Digest.hex(data) == portable, "length \(n)")
+        }
     }
 
     @Test("invalid UTF-8 is reported at its byte offset with the encoding hint")
