@@ -22,22 +22,25 @@ public struct CSVWriter {
 
     /// Appends a text cell, quoting it when it holds a comma, quote, CR or LF.
     public mutating func field(_ text: String) {
-        separator()
         var copy = text
-        copy.withUTF8 { utf8 in
-            var needsQuotes = false
-            for b in utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needsQuotes = true; break }
-            if !needsQuotes {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            bytes.append(0x22)
-            for b in utf8 {
-                if b == 0x22 { bytes.append(0x22) }
-                bytes.append(b)
-            }
-            bytes.append(0x22)
+        copy.withUTF8 { field(bytes: $0) }
+    }
+
+    /// Appends a text cell given as UTF-8 bytes (a cell of a columnar table), quoted as needed.
+    public mutating func field(bytes utf8: UnsafeBufferPointer<UInt8>) {
+        separator()
+        var needsQuotes = false
+        for b in utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needsQuotes = true; break }
+        if !needsQuotes {
+            bytes.append(contentsOf: utf8)
+            return
         }
+        bytes.append(0x22)
+        for b in utf8 {
+            if b == 0x22 { bytes.append(0x22) }
+            bytes.append(b)
+        }
+        bytes.append(0x22)
     }
 
     /// Appends an optional text cell (nil is empty).

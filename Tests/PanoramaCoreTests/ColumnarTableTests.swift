@@ -36,3 +36,30 @@ struct ColumnarTableTests {
         #expect(again.withUTF8 { index.insert($0) }.inserted == false)
     }
 }
+
+@Suite("Key joins: merge on sorted keys, hash otherwise")
+struct KeyJoinTests {
+    func table(_ keys: [String]) -> ColumnarTable {
+        try! ColumnarTable.parse(Array(("id\n" + keys.map { $0 + "\n" }.joined()).utf8), name: "fixture")
+    }
+
+    @Test("both paths find the first row of each key, and -1 for keys missing on the right")
+    func firstMatches() {
+        let left = table(["A1", "A2", "A3", "B", "C10", "C9"])
+        let sortedRight = table(["A0", "A2", "A2", "B", "C10", "D"])
+        let shuffledRight = table(["D", "A2", "C10", "B", "A0", "A2"])
+        #expect(KeyJoin.isAscending(left, 0, strictly: true))
+        #expect(KeyJoin.isAscending(sortedRight, 0) && !KeyJoin.isAscending(sortedRight, 0, strictly: true))
+        #expect(KeyJoin.firstMatches(left, 0, leftAscending: true, sortedRight, 0) == [-1, 1, -1, 3, 4, -1])
+        #expect(KeyJoin.firstMatches(left, 0, leftAscending: true, shuffledRight, 0) == [-1, 1, -1, 3, 2, -1])
+        #expect(KeyJoin.firstMatches(left, 0, leftAscending: false, sortedRight, 0) == [-1, 1, -1, 3, 4, -1])
+    }
+
+    @Test("keys compare by bytes: a prefix sorts first, UTF-8 by code point")
+    func compare() {
+        let t = table(["C1", "C10", "C2", "石家庄", "沧州"])
+        func cmp(_ a: Int, _ b: Int) -> Int { KeyJoin.compare(t.bytes(a, 0), t.bytes(b, 0)) }
+        #expect(cmp(0, 1) < 0 && cmp(1, 2) < 0 && cmp(2, 2) == 0)
+        #expect((cmp(3, 4) < 0) == ("石家庄".unicodeScalars.first!.value < "沧州".unicodeScalars.first!.value))
+    }
+}

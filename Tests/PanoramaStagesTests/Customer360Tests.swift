@@ -224,4 +224,26 @@ struct Customer360Tests {
 
         """)
     }
+
+    @Test("inputs out of customer_id order (hash joins, then a sort) give the same bytes as sorted ones (merge joins)")
+    func orderDoesNotMatter() throws {
+        func reversed(_ t: ColumnarTable) -> ColumnarTable {
+            var text = t.header.joined(separator: ",") + "\n"
+            for r in (0..<t.rowCount).reversed() {
+                text += (0..<t.header.count).map { t.string(r, $0) }.joined(separator: ",") + "\n"
+            }
+            return columnar(text)
+        }
+        let f = ThreeMonthFixture.self
+        let sorted = try f.run()
+        let shuffled = try Customer360(settings: Customer360Settings()).run(Customer360Inputs(
+            month: Month(key: "2026-10")!, customers: reversed(f.customers),
+            usage: [reversed(f.usageOct), f.usageSep, reversed(f.usageAug)],
+            surveys: reversed(f.surveys), complaints: [reversed(f.complaintsOct), nil, f.complaintsAug]))
+        #expect(text(shuffled.customer360) == text(sorted.customer360))
+        #expect(text(shuffled.churnWatch) == text(sorted.churnWatch))
+        #expect(text(shuffled.detractorRepair) == text(sorted.detractorRepair))
+        #expect(text(shuffled.careCalendar) == text(sorted.careCalendar))
+        #expect(shuffled.baseCustomers == 13 && shuffled.highValue == sorted.highValue && shuffled.riskHigh == sorted.riskHigh)
+    }
 }

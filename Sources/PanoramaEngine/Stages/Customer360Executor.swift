@@ -66,20 +66,13 @@ struct Customer360Executor: StageExecutor {
             TableOutput(table: "care_calendar", csv: out.careCalendar),
         ])
         context.log.trace("customer360", "publish", since: clock)
-        var base = 0, high = 0, highValue = 0, churned = 0
-        for row in out.rows {
-            base += 1
-            if row.riskLevel == "high" { high += 1 }
-            if row.highValue { highValue += 1 }
-            if row.churnedInMonth { churned += 1 }
-        }
         report.quality = .object([
-            ("base_customers", .int(base)),
-            ("high_value", .int(highValue)),
-            ("risk_high", .int(high)),
-            ("churned_in_month", .int(churned)),
+            ("base_customers", .int(out.baseCustomers)),
+            ("high_value", .int(out.highValue)),
+            ("risk_high", .int(out.riskHigh)),
+            ("churned_in_month", .int(out.churnedInMonth)),
         ])
-        report.summary = "\(base) base customers; lists: churn_watch \(out.churnWatch.rows), detractor_repair \(out.detractorRepair.rows), care_calendar \(out.careCalendar.rows)"
+        report.summary = "\(out.baseCustomers) base customers; lists: churn_watch \(out.churnWatch.rows), detractor_repair \(out.detractorRepair.rows), care_calendar \(out.careCalendar.rows)"
         return report
     }
 }

@@ -20,7 +20,8 @@ public struct Customer360Inputs {
     }
 }
 
-/// One customer_360 row, typed (SPEC §3.2 columns).
+/// One customer_360 row, typed (SPEC §3.2 columns): the value form of a row for callers and tests.
+/// The stage itself keeps its rows as `Customer360Record`s and renders text straight from the inputs.
 public struct Customer360Row: Sendable {
     public var customerId = "", msisdnMasked = "", city = "", county = "", brand = "", vipLevel = "", gender = ""
     public var age: Int?
@@ -50,16 +51,127 @@ public struct Customer360Row: Sendable {
     public init() {}
 }
 
+/// One customer_360 row as plain values: no Strings or arrays, so building a million of them
+/// allocates nothing per row and does no reference counting. Text columns stay in dim_customer
+/// (row `source`); the latest survey's scores stay in fact_survey (row `survey`).
+struct Customer360Record {
+    var source: Int32
+    var survey: Int32 = -1
+    var age: Int?
+    var tenureMonths = 0
+    var arpu: Double?, mou: Double?, dataGb: Double?, callForwardRatio: Double?, offnetRatio: Double?, pointsBalance: Double?
+    var arpuPrev: Double?, arpu3mAvg: Double?, arpuChangePct: Double?
+    /// Index into `Customer360.tiers`.
+    var valueTier: UInt8 = 3
+    var highValue = false, churnedInMonth = false, careBirthday = false
+    var nps: Int?, overallSat: Int?
+    var complaints3m = 0, openComplaints = 0
+    /// Raised flags as bits in the order bill_drop, call_forward, offnet, complaint, detractor.
+    var flagBits: UInt8 = 0
+    var churnRiskScore = 0
+    /// Index into `Customer360.riskLevels`.
+    var riskLevel: UInt8 = 0
+    var careAnniversaryYears: Int?
+    /// Years reached on the birthday in the month after M (for care_calendar).
+    var birthdayYears: Int?
+
+    init(source: Int) { self.source = Int32(source) }
+
+    var npsCategory: String? { nps.map { $0 >= 9 ? "promoter" : $0 >= 7 ? "passive" : "detractor" } }
+}
+
+/// The customer_360 rows of a month in customer_id order, with the input columns their text comes from.
+public struct Customer360Table {
+    /// The rows as the chunks they were built in (joined in order, they are the table).
+    let chunks: [[Customer360Record]]
+    let customers: ColumnarTable
+    /// dim_customer columns in `Customer360.customerColumns` order.
+    let customerColumns: [Int]
+    let surveys: ColumnarTable
+    /// fact_survey columns of the seven dimensions in SPEC §2.3 order.
+    let dimensionColumns: [Int]
+
+    var records: FlattenSequence<[[Customer360Record]]> { chunks.joined() }
+
+    /// Number of rows.
+    public var count: Int { chunks.reduce(0) { $0 + $1.count } }
+
+    /// Text of a dim_customer column (`Customer360.customerColumns` index) of a row.
+    @inline(__always)
+    func text(_ r: Customer360Record, _ column: Int) -> UnsafeBufferPointer<UInt8> {
+        customers.bytes(Int(r.source), customerColumns[column])
+    }
+
+    func customerId(_ r: Customer360Record) -> UnsafeBufferPointer<UInt8> { text(r, 0) }
+
+    /// Code-point order of two rows' customer ids (dim_customer row as the tie-break).
+    func idLess(_ a: Customer360Record, _ b: Customer360Record) -> Bool {
+        let order = KeyJoin.compare(customerId(a), customerId(b))
+        return order != 0 ? order < 0 : a.source < b.source
+    }
+
+    /// Whether vip_level is `none`.
+    func hasNoVIPLevel(_ r: Customer360Record) -> Bool {
+        let v = text(r, 5)
+        return v.count == 4 && v[0] == 0x6E && v[1] == 0x6F && v[2] == 0x6E && v[3] == 0x65
+    }
+
+    /// msisdn_masked: the first 3 and last 4 digits around `****` (just `****` when shorter than 7).
+    func writeMaskedMSISDN(_ r: Customer360Record, to w: inout CSVWriter) {
+        let m = text(r, 1)
+        guard m.count >= 7 else { w.field("****"); return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 11) { out in
+            for k in 0..<3 { out[k] = m[k] }
+            for k in 3..<7 { out[k] = 0x2A }
+            for k in 0..<4 { out[7 + k] = m[m.count - 4 + k] }
+            w.field(bytes: UnsafeBufferPointer(out))
+        }
+    }
+
+    /// Scores of the latest survey's seven dimensions (nil = not answered; empty without a survey).
+    func latestScores(_ r: Customer360Record) -> [Int?] {
+        r.survey < 0 ? [] : dimensionColumns.map { surveys.int(Int(r.survey), $0) }
+    }
+
+    /// The rows as values (builds Strings for every text cell: for tests and small tables).
+    public var rows: [Customer360Row] {
+        records.map { r in
+            func string(_ column: Int) -> String { String(decoding: text(r, column), as: UTF8.self) }
+            var row = Customer360Row()
+            row.customerId = string(0)
+            var masked = CSVWriter(header: [])
+            writeMaskedMSISDN(r, to: &masked)
+            row.msisdnMasked = String(decoding: masked.bytes, as: UTF8.self)
+            row.city = string(2); row.county = string(3); row.brand = string(4); row.vipLevel = string(5); row.gender = string(6)
+            row.age = r.age; row.tenureMonths = r.tenureMonths
+            row.arpu = r.arpu; row.mou = r.mou; row.dataGb = r.dataGb; row.callForwardRatio = r.callForwardRatio
+            row.offnetRatio = r.offnetRatio; row.pointsBalance = r.pointsBalance
+            row.arpuPrev = r.arpuPrev; row.arpu3mAvg = r.arpu3mAvg; row.arpuChangePct = r.arpuChangePct
+            row.valueTier = Customer360.tiers[Int(r.valueTier)]
+            row.highValue = r.highValue; row.churnedInMonth = r.churnedInMonth
+            row.nps = r.nps; row.overallSat = r.overallSat; row.npsCategory = r.npsCategory
+            row.complaints3m = r.complaints3m; row.openComplaints = r.openComplaints
+            row.flagBits = r.flagBits; row.churnRiskScore = r.churnRiskScore
+            row.riskLevel = Customer360.riskLevels[Int(r.riskLevel)]
+            row.careBirthday = r.careBirthday; row.careAnniversaryYears = r.careAnniversaryYears
+            row.birthdayYears = r.birthdayYears
+            row.latestScores = latestScores(r)
+            return row
+        }
+    }
+}
+
 /// What stage `customer360` publishes for a month.
 public struct Customer360Output {
-    /// The rows in customer_id order, as the chunks they were built in (joining them would copy a
-    /// million large rows for nothing).
-    public var chunks: [[Customer360Row]]
-    public var rows: FlattenSequence<[[Customer360Row]]> { chunks.joined() }
+    public var table: Customer360Table
+    /// The rows as values (see `Customer360Table.rows`).
+    public var rows: [Customer360Row] { table.rows }
     public var customer360: CSVWriter
     public var churnWatch: CSVWriter
     public var detractorRepair: CSVWriter
     public var careCalendar: CSVWriter
+    /// Counts for the stage's quality entry.
+    public var baseCustomers = 0, highValue = 0, riskHigh = 0, churnedInMonth = 0
 }
 
 /// Stage `customer360`: the customer-360 table, warning flags, churn-risk score and care triggers,
@@ -77,6 +189,10 @@ public struct Customer360 {
         "flag_detractor", "churn_risk_score", "risk_level", "care_birthday", "care_anniversary_years",
     ]
 
+    /// value_tier and risk_level texts, indexed by the record's codes.
+    static let tiers = ["A", "B", "C", "D"]
+    static let riskLevels = ["low", "medium", "high"]
+
     /// The columns read from each input partition.
     public static let customerColumns = ["customer_id", "msisdn", "city", "county", "brand", "vip_level", "gender",
                                          "birth_date", "join_date", "churn_date"]
@@ -85,20 +201,37 @@ public struct Customer360 {
     public static let surveyColumns = ["survey_id", "customer_id", "survey_date", "nps", "overall_sat"] + SurveyDimension.allCases.map(\.rawValue)
     public static let complaintColumns = ["customer_id", "closed_at"]
 
+    /// Usage of one month joined to the customer rows.
+    private struct UsageJoin {
+        /// Row of fact_usage M per customer row (-1 = none); empty for M-1 and M-2.
+        var row: [Int32] = []
+        /// arpu per customer row (NaN = no row or no value), M-1 and M-2 only.
+        var arpu: [Double] = []
+    }
+
     public func run(_ input: Customer360Inputs) throws -> Customer360Output {
         let month = input.month
         let lastDay = month.lastDay
         let firstDay = month.firstDay
         let nextMonth = month.next
+        let c = input.customers
+        let cols = try Customer360.customerColumns.map { try c.column($0) }
+        let idColumn = cols[0]
+        // Deliveries usually come sorted by id: then the usage joins are merges and no sort is needed.
+        let ordered = KeyJoin.isAscending(c, idColumn, strictly: true)
 
-        // Usage of M, M-1, M-2 indexed by customer id (first row per id; cleanse keeps ids unique).
-        struct UsageLookup { var table: ColumnarTable; var index: ByteKeyIndex; var rowOf: [Int]; var arpu: Int }
-        let usage = try input.usage.map { table -> UsageLookup? in
-            guard let t = table else { return nil }
-            let (index, rowOf) = ByteKeyIndex.build(t, column: try t.column("customer_id"))
-            return UsageLookup(table: t, index: index, rowOf: rowOf, arpu: try t.column("arpu"))
+        // Usage of M, M-1, M-2 per customer row (first row per id; cleanse keeps ids unique).
+        let joins = try parallelMap(3) { k -> UsageJoin? in
+            guard let t = input.usage[k] else { return nil }
+            let rows = KeyJoin.firstMatches(c, idColumn, leftAscending: ordered, t, try t.column("customer_id"))
+            if k == 0 { return UsageJoin(row: rows) }
+            let arpu = try t.column("arpu")
+            return UsageJoin(arpu: rows.map { $0 < 0 ? .nan : t.double(Int($0), arpu) ?? .nan })
         }
-        let u0Extra = try usage[0].map { u in try ["mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance"].map { try u.table.column($0) } } ?? []
+        let usageM = input.usage[0]
+        let usageRow = joins[0]?.row ?? []
+        let usageColumns = try usageM.map { u in try Customer360.usageColumns.dropFirst().map { try u.column($0) } } ?? []
+        let arpuPrev = joins[1]?.arpu ?? [], arpuBack2 = joins[2]?.arpu ?? []
 
         // Latest survey of M per customer: latest survey_date, then greatest survey_id (ISO dates
         // and code-point order both compare as bytes).
@@ -112,8 +245,8 @@ public struct Customer360 {
             let (e, inserted) = surveyIndex.insert(s.bytes(r, sCustomer))
             if inserted { latest.append(r); continue }
             let prev = latest[e]
-            let a = s.bytes(prev, sDate), b = s.bytes(r, sDate)
-            if bytesLess(b, a) || (bytesEqual(a, b) && !bytesLess(s.bytes(prev, sId), s.bytes(r, sId))) { continue }
+            let order = KeyJoin.compare(s.bytes(r, sDate), s.bytes(prev, sDate))
+            if order < 0 || (order == 0 && KeyJoin.compare(s.bytes(prev, sId), s.bytes(r, sId)) >= 0) { continue }
             latest[e] = r
         }
 
@@ -132,128 +265,110 @@ public struct Customer360 {
             }
         }
 
-        let c = input.customers
-        let cols = try ["customer_id", "msisdn", "city", "county", "brand", "vip_level", "gender", "birth_date",
-                        "join_date", "churn_date"].map { try c.column($0) }
-        // Rows are built in parallel chunks of the customer table (the lookups above are read-only).
+        let st = settings
+        let weights = st.weights
+        // Rows are built in parallel chunks of the customer table (everything above is read-only).
         let parts = c.rowCount > 50_000 ? 8 : 1
-        let pieces = try parallelMap(parts) { part -> [Customer360Row] in
-        var rows: [Customer360Row] = []
-        rows.reserveCapacity(c.rowCount / parts + 1)
-        for r in (c.rowCount * part / parts)..<(c.rowCount * (part + 1) / parts) {
-            guard let join = c.date(r, cols[8]) else {
-                throw PanoramaError.runtime("dim_customer row \(r + 2) has an unreadable join_date; re-run cleanse")
-            }
-            let churn = c.date(r, cols[9])
-            if join > lastDay { continue }
-            if let churn, churn < firstDay { continue }
-            var row = Customer360Row()
-            let id = c.bytes(r, cols[0])
-            row.customerId = c.string(r, cols[0])
-            let msisdn = c.bytes(r, cols[1])
-            row.msisdnMasked = msisdn.count >= 7
-                ? String(decoding: msisdn[0..<3], as: UTF8.self) + "****" + String(decoding: msisdn[(msisdn.count - 4)...], as: UTF8.self)
-                : "****"
-            row.city = c.string(r, cols[2]); row.county = c.string(r, cols[3]); row.brand = c.string(r, cols[4])
-            row.vipLevel = c.string(r, cols[5]); row.gender = c.string(r, cols[6])
-            if let birth = c.date(r, cols[7]) {
-                let age = birth.wholeYears(to: lastDay)
-                if birth <= lastDay && age >= 10 && age <= 110 {
-                    row.age = age
-                    if birth.month == nextMonth.month {
-                        row.careBirthday = true
-                        row.birthdayYears = nextMonth.year - birth.year
+        let pieces = try parallelMap(parts) { part -> [Customer360Record] in
+            let lower = c.rowCount * part / parts, upper = c.rowCount * (part + 1) / parts
+            var records: [Customer360Record] = []
+            records.reserveCapacity(upper - lower)
+            for r in lower..<upper {
+                guard let join = c.date(r, cols[8]) else {
+                    throw PanoramaError.runtime("dim_customer row \(r + 2) has an unreadable join_date; re-run cleanse")
+                }
+                let churn = c.date(r, cols[9])
+                if join > lastDay { continue }
+                if let churn, churn < firstDay { continue }
+                var rec = Customer360Record(source: r)
+                let id = c.bytes(r, idColumn)
+                if let birth = c.date(r, cols[7]) {
+                    let age = birth.wholeYears(to: lastDay)
+                    if birth <= lastDay && age >= 10 && age <= 110 {
+                        rec.age = age
+                        if birth.month == nextMonth.month {
+                            rec.careBirthday = true
+                            rec.birthdayYears = nextMonth.year - birth.year
+                        }
                     }
                 }
-            }
-            var arpuSum = 0.0, arpuCount = 0
-            for k in 0..<3 {
-                guard let u = usage[k], let e = u.index.find(id) else { continue }
-                let ur = u.rowOf[e]
-                let value = u.table.double(ur, u.arpu)
-                if let value { arpuSum += value; arpuCount += 1 }
-                if k == 1 { row.arpuPrev = value }
-                if k == 0 {
-                    row.arpu = value
-                    row.mou = u.table.double(ur, u0Extra[0]); row.dataGb = u.table.double(ur, u0Extra[1])
-                    row.callForwardRatio = u.table.double(ur, u0Extra[2]); row.offnetRatio = u.table.double(ur, u0Extra[3])
-                    row.pointsBalance = u.table.double(ur, u0Extra[4])
+                var arpuSum = 0.0, arpuCount = 0
+                if let u = usageM, usageRow[r] >= 0 {
+                    let ur = Int(usageRow[r])
+                    rec.arpu = u.double(ur, usageColumns[0])
+                    rec.mou = u.double(ur, usageColumns[1]); rec.dataGb = u.double(ur, usageColumns[2])
+                    rec.callForwardRatio = u.double(ur, usageColumns[3]); rec.offnetRatio = u.double(ur, usageColumns[4])
+                    rec.pointsBalance = u.double(ur, usageColumns[5])
+                    if let a = rec.arpu { arpuSum += a; arpuCount += 1 }
                 }
+                if !arpuPrev.isEmpty, !arpuPrev[r].isNaN {
+                    rec.arpuPrev = arpuPrev[r]
+                    arpuSum += arpuPrev[r]; arpuCount += 1
+                }
+                if !arpuBack2.isEmpty, !arpuBack2[r].isNaN { arpuSum += arpuBack2[r]; arpuCount += 1 }
+                if arpuCount > 0 { rec.arpu3mAvg = arpuSum / Double(arpuCount) }
+                if let a = rec.arpu, let p = rec.arpuPrev, p > 0 { rec.arpuChangePct = 100 * (a - p) / p }
+                if let avg = rec.arpu3mAvg {
+                    rec.valueTier = avg >= st.tierA ? 0 : avg >= st.tierB ? 1 : avg >= st.tierC ? 2 : 3
+                    rec.highValue = avg >= st.highValueArpu
+                }
+                if let churn { rec.churnedInMonth = churn.monthKey == month }
+                if let e = surveyIndex.find(id) {
+                    let sr = latest[e]
+                    rec.survey = Int32(sr)
+                    rec.nps = s.int(sr, sNps) ?? 0
+                    rec.overallSat = s.int(sr, sOverall)
+                }
+                if let e = complaintIndex.find(id) {
+                    rec.complaints3m = complaints3m[e]
+                    rec.openComplaints = openNow[e]
+                }
+                rec.tenureMonths = join.wholeMonths(to: lastDay)
+                if join.month == nextMonth.month {
+                    let years = join.wholeYears(to: nextMonth.lastDay)
+                    if years >= 1 { rec.careAnniversaryYears = years }
+                }
+                // Weights are summed in flag order, so the score is the same however flags combine.
+                var sum = 0.0
+                if (rec.arpuChangePct ?? .infinity) <= st.billDropPct { sum += weights[0]; rec.flagBits |= 1 }
+                if (rec.callForwardRatio ?? -.infinity) >= st.callForwardRatio { sum += weights[1]; rec.flagBits |= 2 }
+                if (rec.offnetRatio ?? -.infinity) >= st.offnetRatio { sum += weights[2]; rec.flagBits |= 4 }
+                if Double(rec.complaints3m) >= st.complaints3m { sum += weights[3]; rec.flagBits |= 8 }
+                if let nps = rec.nps, nps <= 6 { sum += weights[4]; rec.flagBits |= 16 }
+                rec.churnRiskScore = Int((100 * sum).rounded())
+                let score = Double(rec.churnRiskScore)
+                rec.riskLevel = score >= st.riskHigh ? 2 : score >= st.riskMedium ? 1 : 0
+                records.append(rec)
             }
-            if arpuCount > 0 { row.arpu3mAvg = arpuSum / Double(arpuCount) }
-            if let a = row.arpu, let p = row.arpuPrev, p > 0 { row.arpuChangePct = 100 * (a - p) / p }
-            let avg = row.arpu3mAvg
-            row.valueTier = avg.map { $0 >= settings.tierA ? "A" : $0 >= settings.tierB ? "B" : $0 >= settings.tierC ? "C" : "D" } ?? "D"
-            row.highValue = (avg ?? -.infinity) >= settings.highValueArpu
-            if let churn { row.churnedInMonth = churn.monthKey == month }
-            if let e = surveyIndex.find(id) {
-                let sr = latest[e]
-                let nps = s.int(sr, sNps) ?? 0
-                row.nps = nps
-                row.overallSat = s.int(sr, sOverall)
-                row.npsCategory = nps >= 9 ? "promoter" : nps >= 7 ? "passive" : "detractor"
-                row.latestScores = sDims.map { s.int(sr, $0) }
-            }
-            if let e = complaintIndex.find(id) {
-                row.complaints3m = complaints3m[e]
-                row.openComplaints = openNow[e]
-            }
-            row.tenureMonths = join.wholeMonths(to: lastDay)
-            if join.month == nextMonth.month {
-                let years = join.wholeYears(to: nextMonth.lastDay)
-                if years >= 1 { row.careAnniversaryYears = years }
-            }
-            let raised = [
-                (row.arpuChangePct ?? .infinity) <= settings.billDropPct,
-                (row.callForwardRatio ?? -.infinity) >= settings.callForwardRatio,
-                (row.offnetRatio ?? -.infinity) >= settings.offnetRatio,
-                Double(row.complaints3m) >= settings.complaints3m,
-                row.npsCategory == "detractor",
-            ]
-            var sum = 0.0
-            for k in 0..<5 where raised[k] {
-                sum += settings.weights[k]
-                row.flagBits |= 1 << k
-            }
-            row.churnRiskScore = Int((100 * sum).rounded())
-            let score = Double(row.churnRiskScore)
-            row.riskLevel = score >= settings.riskHigh ? "high" : score >= settings.riskMedium ? "medium" : "low"
-            rows.append(row)
+            return records
         }
-        return rows
+        var table = Customer360Table(chunks: pieces.filter { !$0.isEmpty }, customers: c, customerColumns: cols,
+                                     surveys: s, dimensionColumns: sDims)
+        if !ordered {
+            let sorted = table.records.sorted { table.idLess($0, $1) }
+            table = Customer360Table(chunks: [sorted], customers: c, customerColumns: cols, surveys: s, dimensionColumns: sDims)
         }
-        var chunks = pieces.filter { !$0.isEmpty }
-        // Deliveries usually come sorted by id already; check before paying for a sort.
-        let ids = chunks.joined().lazy.map(\.customerId)
-        if !zip(ids, ids.dropFirst()).allSatisfy({ codePointLess($0, $1) }) {
-            chunks = [chunks.flatMap { $0 }.sorted { codePointLess($0.customerId, $1.customerId) }]
+        var out = Customer360Output(
+            table: table,
+            customer360: write360(table, month),
+            churnWatch: FollowUpLists.churnWatch(table),
+            detractorRepair: FollowUpLists.detractorRepair(table),
+            careCalendar: FollowUpLists.careCalendar(table))
+        for r in table.records {
+            out.baseCustomers += 1
+            if r.riskLevel == 2 { out.riskHigh += 1 }
+            if r.highValue { out.highValue += 1 }
+            if r.churnedInMonth { out.churnedInMonth += 1 }
         }
-        let all = chunks.joined()
-        return Customer360Output(
-            chunks: chunks,
-            customer360: write360(chunks, month),
-            churnWatch: FollowUpLists.churnWatch(all),
-            detractorRepair: FollowUpLists.detractorRepair(all),
-            careCalendar: FollowUpLists.careCalendar(all))
+        return out
     }
 
     /// Renders customer_360 in parallel chunks, joined in row order.
-    /// Byte-wise (code point) order of two cells.
-    @inline(__always)
-    func bytesLess(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        a.lexicographicallyPrecedes(b)
-    }
-
-    @inline(__always)
-    func bytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        a.elementsEqual(b)
-    }
-
-    private func write360(_ rowChunks: [[Customer360Row]], _ month: Month) -> CSVWriter {
-        let chunks = (try? parallelMap(rowChunks.count) { part -> CSVWriter in
+    private func write360(_ table: Customer360Table, _ month: Month) -> CSVWriter {
+        let chunks = (try? parallelMap(table.chunks.count) { part -> CSVWriter in
             var w = CSVWriter(header: [])
-            w.reserve(rowChunks[part].count * 200)
-            render360(rowChunks[part][...], month, into: &w)
+            w.reserve(table.chunks[part].count * 200)
+            render360(table, table.chunks[part], month, into: &w)
             return w
         }) ?? []
         var out = CSVWriter(header: Customer360.columns)
@@ -262,20 +377,23 @@ public struct Customer360 {
         return out
     }
 
-    private func render360(_ rows: ArraySlice<Customer360Row>, _ month: Month, into w: inout CSVWriter) {
-        let m = month.description
-        for row in rows {
-            w.field(m); w.field(row.customerId); w.field(row.msisdnMasked); w.field(row.city); w.field(row.county)
-            w.field(row.brand); w.field(row.vipLevel); w.field(row.gender); w.integer(row.age); w.integer(row.tenureMonths)
-            w.number(row.arpu); w.number(row.mou); w.number(row.dataGb); w.number(row.callForwardRatio)
-            w.number(row.offnetRatio); w.number(row.pointsBalance); w.number(row.arpuPrev); w.number(row.arpu3mAvg)
-            w.number(row.arpuChangePct); w.field(row.valueTier); w.boolean(row.highValue); w.boolean(row.churnedInMonth)
-            w.integer(row.nps); w.integer(row.overallSat); w.field(row.npsCategory); w.integer(row.complaints3m)
-            w.integer(row.openComplaints)
-            for k in 0..<5 { w.boolean(row.flagBits & (1 << k) != 0) }
-            w.integer(row.churnRiskScore); w.field(row.riskLevel); w.boolean(row.careBirthday)
-            w.integer(row.careAnniversaryYears)
-            w.endRow()
+    private func render360(_ table: Customer360Table, _ records: [Customer360Record], _ month: Month, into w: inout CSVWriter) {
+        let tiers = Customer360.tiers, riskLevels = Customer360.riskLevels
+        Array(month.description.utf8).withUnsafeBufferPointer { m in
+            for r in records {
+                w.field(bytes: m); w.field(bytes: table.text(r, 0)); table.writeMaskedMSISDN(r, to: &w)
+                for column in 2...6 { w.field(bytes: table.text(r, column)) }
+                w.integer(r.age); w.integer(r.tenureMonths)
+                w.number(r.arpu); w.number(r.mou); w.number(r.dataGb); w.number(r.callForwardRatio)
+                w.number(r.offnetRatio); w.number(r.pointsBalance); w.number(r.arpuPrev); w.number(r.arpu3mAvg)
+                w.number(r.arpuChangePct); w.field(tiers[Int(r.valueTier)]); w.boolean(r.highValue); w.boolean(r.churnedInMonth)
+                w.integer(r.nps); w.integer(r.overallSat); w.field(r.npsCategory); w.integer(r.complaints3m)
+                w.integer(r.openComplaints)
+                for k in 0..<5 { w.boolean(r.flagBits & (1 << k) != 0) }
+                w.integer(r.churnRiskScore); w.field(riskLevels[Int(r.riskLevel)]); w.boolean(r.careBirthday)
+                w.integer(r.careAnniversaryYears)
+                w.endRow()
+            }
         }
     }
 }
