@@ -35,12 +35,15 @@ public struct CSVReader {
 
     /// Byte offset where reading stops (the end of the buffer unless a range was given).
     public let end: Int
+    /// No record starting at or after this offset is read (a record starting before it may run past it).
+    private let stop: Int
 
     /// Takes UTF-8 bytes (a BOM, if any, already removed).
     public init(bytes: [UInt8]) {
         self.bytes = bytes
         self.position = 0
         self.end = bytes.count
+        self.stop = bytes.count
     }
 
     /// Reads only `range` of `bytes`, which must start and end on record boundaries (used to parse
@@ -49,6 +52,19 @@ public struct CSVReader {
         self.bytes = bytes
         self.position = range.lowerBound
         self.end = range.upperBound
+        self.stop = range.upperBound
+    }
+
+    /// Reads the records that start in `range` (which must start at a line start), parsing each as
+    /// if the whole buffer followed, with lines numbered from `line`: the reader then behaves exactly
+    /// as one that had read up to `range.lowerBound`. If `position` ends past `range.upperBound`,
+    /// a record ran across it (the range did not end on a record boundary).
+    public init(bytes: [UInt8], recordsStartingIn range: Range<Int>, line: Int) {
+        self.bytes = bytes
+        self.position = range.lowerBound
+        self.end = bytes.count
+        self.stop = range.upperBound
+        self.line = line
     }
 
     /// Advances to the next non-blank record; nil at end of input.
@@ -59,7 +75,7 @@ public struct CSVReader {
     private mutating func nextRecord(_ b: UnsafeBufferPointer<UInt8>) -> CSVRecordKind? {
         let n = end
         // Skip blank lines (only spaces — ASCII or ideographic U+3000 — tabs and a CR before the LF).
-        while position < n {
+        while position < stop {
             var i = position
             while i < n {
                 if b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D { i += 1; continue }
@@ -77,7 +93,7 @@ public struct CSVReader {
             line += 1
             position = i + 1
         }
-        if position >= n { return nil }
+        if position >= stop { return nil }
 
         let start = position
         recordLine = line

@@ -26,6 +26,49 @@ struct CleanseTests {
         return out
     }
 
+    @Test("checking files in parallel pieces gives the same tables, lines and counts as one piece, wherever the cuts fall")
+    func pieces() throws {
+        let dir = TempDir()
+        HandFixture.write(to: dir)
+        func run(_ parts: Int) throws -> (tables: [String], quality: [String]) {
+            var cleanse = Cleanse(month: Month(key: "2026-10")!, settings: CleanseSettings(maxRejectRate: 1))
+            cleanse.largeFileBytes = 0
+            cleanse.piecesPerLargeFile = parts
+            let out = try cleanse.run(inputDir: dir.path + "/2026-10", encodings: [:])
+            return (out.tables.map { $0.name + "\n" + String(decoding: $0.csv.bytes, as: UTF8.self) },
+                    out.quality.map { q in
+                        "\(q.read) \(q.clean) \(q.quarantined) \(q.blankLines) "
+                            + q.quarantinedByCode.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: " ")
+                    })
+        }
+        let whole = try run(1)
+        for parts in 2...16 {
+            let cut = try run(parts)
+            #expect(cut.tables == whole.tables, "\(parts) pieces")
+            #expect(cut.quality == whole.quality, "\(parts) pieces")
+        }
+    }
+
+    @Test("a piece whose cut falls inside a quoted line break says so, so the file is read whole")
+    func cutInsideQuotes() throws {
+        let dir = TempDir()
+        let text = "customer_id,msisdn,city,county,brand,vip_level,gender,birth_date,join_date,status,churn_date\n"
+            + "C1,13800138000,北京,\"朝阳\n区\",gotone,gold,M,1980-05-06,2010-01-01,active,\n"
+            + "C2,13800138001,石家庄,,gotone,diamond,M,1990-01-02,2015-03-04,active,\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir.path + "/customers.csv"))
+        let file = try DeliveryFile(source: .customers, path: dir.path + "/customers.csv", encoding: .utf8)
+        let bytes = Array(text.utf8)
+        let inside = bytes.firstIndex(of: 0x0A)! + 1 + Array("C1,13800138000,北京,\"朝阳\n".utf8).count
+        var lines: [Int] = []
+        let start = bytes.firstIndex(of: 0x0A)! + 1
+        let end = file.forEachRecord(in: start..<inside, firstLine: file.firstRecordLine) {
+            if case .row(let line, _, _) = $0 { lines.append(line) }
+        }
+        #expect(lines == [2])
+        #expect(end.end > inside, "the record starting before the cut runs past it")
+        #expect(end.nextLine == 4)
+    }
+
     @Test("customers: every accepted form normalised, invalid gender and birth_date nulled")
     func customers() throws {
         let (out, t) = try Self.run()

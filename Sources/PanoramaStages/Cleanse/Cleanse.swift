@@ -20,6 +20,10 @@ public struct CleanseOutput {
 public struct Cleanse {
     public var month: Month
     public var settings: CleanseSettings
+    /// Files larger than this are field-checked in `piecesPerLargeFile` parallel pieces (tests lower
+    /// both to cut small fixtures everywhere).
+    var largeFileBytes = 4 << 20
+    var piecesPerLargeFile = 4
 
     public init(month: Month, settings: CleanseSettings) {
         self.month = month
@@ -32,11 +36,12 @@ public struct Cleanse {
         case pending(line: Int, raw: Range<Int>, PendingRow)
     }
 
-    /// The field-checked records of one file and the clean rows rendered so far.
+    /// The field-checked records of one file, as the pieces they were checked in.
     struct CheckedFile {
         var quality: SourceQuality
-        var outcomes: [Outcome] = []
-        var staging: CSVWriter
+        var pieces: [CheckedPiece]
+        /// Added to each piece's line numbers to make them the file's physical lines.
+        var lineOffsets: [Int]
         /// The decoded file, for the raw text of rows rejected after the field checks.
         var text: [UInt8] = []
 
@@ -45,51 +50,36 @@ public struct Cleanse {
 
     /// Reads the four files in `inputDir` (encodings per source) and applies the rules.
     ///
-    /// The four files are read, decoded and field-checked in parallel (the field checks of a row do
-    /// not depend on other rows); then, in file order, UNKNOWN_CUSTOMER against the clean customers
-    /// and DUPLICATE_KEY against the rows accepted so far decide what is kept. The result is the
-    /// same as checking row by row.
+    /// The four files are opened (read, checksummed, decoded) in parallel; their records are then
+    /// field-checked in parallel pieces — large files cut in four at line ends — since the field
+    /// checks of a row do not depend on other rows. Then, in file order, UNKNOWN_CUSTOMER against
+    /// the clean customers and DUPLICATE_KEY against the rows accepted so far decide what is kept.
+    /// The result is the same as checking row by row.
     public func run(inputDir: String, encodings: [Source: InputEncoding]) throws -> CleanseOutput {
-        let checked = try parallelMap(Source.allCases.count) { k -> CheckedFile in
+        let files = try parallelMap(Source.allCases.count) { k -> DeliveryFile in
             let source = Source.allCases[k]
-            return try check(source, path: inputDir + "/" + source.fileName, encoding: encodings[source] ?? .utf8)
+            return try DeliveryFile(source: source, path: inputDir + "/" + source.fileName, encoding: encodings[source] ?? .utf8)
         }
+        let ranges = files.map { $0.recordRanges(parts: $0.byteCount > largeFileBytes ? piecesPerLargeFile : 1) }
+        let jobs = ranges.enumerated().flatMap { f, rs in rs.indices.map { (file: f, piece: $0) } }
+        let pieces = try parallelMap(jobs.count) { j -> CheckedPiece in
+            let (f, k) = jobs[j]
+            return checkPiece(files[f], ranges[f][k], firstLine: k == 0 ? files[f].firstRecordLine : 0)
+        }
+        let checked = files.indices.map { f in
+            assemble(files[f], ranges[f], Array(pieces[jobs.firstIndex { $0.file == f }!...].prefix(ranges[f].count)))
+        }
+        // customers.csv first: the ids it accepts are what UNKNOWN_CUSTOMER checks the others against;
+        // then the other three files, which no longer depend on each other, in parallel.
+        let customers = settle(checked[0], knownCustomers: nil)
+        let others = try parallelMap(checked.count - 1) { settle(checked[1 + $0], knownCustomers: customers.accepted) }
         var quarantine = CSVWriter(header: ["source", "line", "reason", "detail", "raw"])
         var tables: [(name: String, csv: CSVWriter)] = []
         var quality: [SourceQuality] = []
-        var customers = ByteKeyIndex()
-        for file in checked {
-            var q = file.quality
-            let source = q.source
-            var clean = CSVWriter(header: SourceRules.outputColumns(source))
-            clean.reserve(file.staging.bytes.count)
-            var accepted = ByteKeyIndex(capacity: file.outcomes.count)
-            let keyName = SourceRules.keyName(source, month)
-            for outcome in file.outcomes {
-                switch outcome {
-                case .rejected(let line, let raw, let rejection):
-                    reject(&quarantine, &q, line: line, raw: raw, rejection)
-                case .pending(let line, let range, let row):
-                    if let customer = row.customer, customers.find(customer) == nil {
-                        reject(&quarantine, &q, line: line, raw: file.raw(range),
-                               Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(customer)` is not a clean customer of \(month)"))
-                        continue
-                    }
-                    var key = row.key
-                    guard key.withUTF8({ accepted.insert($0).inserted }) else {
-                        reject(&quarantine, &q, line: line, raw: file.raw(range),
-                               Rejection(.DUPLICATE_KEY, "\(keyName) `\(row.key)` was already accepted earlier in the file"))
-                        continue
-                    }
-                    clean.appendRow(file.staging.bytes[row.bytes])
-                    q.clean += 1
-                    if row.nulledGender { q.nulled["gender", default: 0] += 1 }
-                    if row.nulledBirthDate { q.nulled["birth_date", default: 0] += 1 }
-                }
-            }
-            if source == .customers { customers = accepted }
-            tables.append((source.cleanTable, clean))
-            quality.append(q)
+        for part in [customers] + others {
+            tables.append((part.quality.source.cleanTable, part.clean))
+            quality.append(part.quality)
+            quarantine.append(part.quarantine)
         }
         tables.append(("quarantine", quarantine))
         let failures = quality.filter { $0.rejectShare > settings.maxRejectRate }.map {
@@ -98,31 +88,100 @@ public struct Cleanse {
         return CleanseOutput(tables: tables, quality: quality, gateFailures: failures)
     }
 
-    /// Reads one file and applies every check that needs only the row itself.
-    func check(_ source: Source, path: String, encoding: InputEncoding) throws -> CheckedFile {
-        var file = try DeliveryFile(source: source, path: path, encoding: encoding)
-        var q = SourceQuality(source: source, file: file.path, sha256: file.sha256, bytes: file.byteCount)
-        q.extraColumns = file.extraColumns
-        let rules = SourceRules(source: source, month: month)
-        var out = CheckedFile(quality: q, staging: CSVWriter(header: []))
-        out.staging.reserve(file.byteCount)
-        out.text = file.utf8
-        file.forEachRecord { record in
-            out.quality.read += 1
-            switch record {
-            case .malformed(let line, let raw, let reason):
-                out.outcomes.append(.rejected(line: line, raw: raw, Rejection(.MALFORMED_RECORD, "malformed record: \(reason)")))
-            case .row(let line, let range, let values):
-                do throws(Rejection) {
-                    let row = try rules.check(values, into: &out.staging)
-                    out.outcomes.append(.pending(line: line, raw: range, row))
-                } catch {
-                    out.outcomes.append(.rejected(line: line, raw: out.raw(range), error))
+    /// One file after the checks that need other rows: its clean table, its quarantine rows
+    /// (headerless, in file order) and the keys it accepted.
+    struct SettledFile {
+        var quality: SourceQuality
+        var clean: CSVWriter
+        var quarantine: CSVWriter
+        var accepted: ByteKeyIndex
+    }
+
+    /// Applies UNKNOWN_CUSTOMER (against `knownCustomers`, nil for customers.csv itself) and then
+    /// DUPLICATE_KEY to the field-checked rows of one file, in file order.
+    func settle(_ file: CheckedFile, knownCustomers: ByteKeyIndex?) -> SettledFile {
+        var q = file.quality
+        var clean = CSVWriter(header: SourceRules.outputColumns(q.source))
+        clean.reserve(file.pieces.reduce(0) { $0 + $1.staging.bytes.count })
+        var quarantine = CSVWriter(header: [])
+        var accepted = ByteKeyIndex(capacity: file.pieces.reduce(0) { $0 + $1.outcomes.count })
+        let keyName = SourceRules.keyName(q.source, month)
+        for (piece, lines) in zip(file.pieces, file.lineOffsets) {
+            for outcome in piece.outcomes {
+                switch outcome {
+                case .rejected(let line, let raw, let rejection):
+                    reject(&quarantine, &q, line: lines + line, raw: raw, rejection)
+                case .pending(let line, let range, let row):
+                    if let customer = row.customer, knownCustomers?.find(customer) == nil {
+                        reject(&quarantine, &q, line: lines + line, raw: file.raw(range),
+                               Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(customer)` is not a clean customer of \(month)"))
+                        continue
+                    }
+                    var key = row.key
+                    guard key.withUTF8({ accepted.insert($0).inserted }) else {
+                        reject(&quarantine, &q, line: lines + line, raw: file.raw(range),
+                               Rejection(.DUPLICATE_KEY, "\(keyName) `\(row.key)` was already accepted earlier in the file"))
+                        continue
+                    }
+                    clean.appendRow(piece.staging.bytes[row.bytes])
+                    q.clean += 1
+                    if row.nulledGender { q.nulled["gender", default: 0] += 1 }
+                    if row.nulledBirthDate { q.nulled["birth_date", default: 0] += 1 }
                 }
             }
         }
-        out.quality.blankLines = file.blankLines
-        return out
+        return SettledFile(quality: q, clean: clean, quarantine: quarantine, accepted: accepted)
+    }
+
+    /// The field-checked records of one piece of a file, lines numbered from the piece's first line.
+    struct CheckedPiece {
+        var outcomes: [Outcome] = []
+        var staging = CSVWriter(header: [])
+        var read = 0
+        var end: DeliveryFile.RangeEnd
+    }
+
+    /// Applies every check that needs only the row itself to the records starting in `range`.
+    func checkPiece(_ file: DeliveryFile, _ range: Range<Int>, firstLine: Int) -> CheckedPiece {
+        let rules = SourceRules(source: file.source, month: month)
+        var piece = CheckedPiece(end: DeliveryFile.RangeEnd(end: 0, nextLine: 0, blankLines: 0))
+        piece.staging.reserve(range.count)
+        piece.end = file.forEachRecord(in: range, firstLine: firstLine) { record in
+            piece.read += 1
+            switch record {
+            case .malformed(let line, let raw, let reason):
+                piece.outcomes.append(.rejected(line: line, raw: raw, Rejection(.MALFORMED_RECORD, "malformed record: \(reason)")))
+            case .row(let line, let range, let values):
+                do throws(Rejection) {
+                    let row = try rules.check(values, into: &piece.staging)
+                    piece.outcomes.append(.pending(line: line, raw: range, row))
+                } catch {
+                    piece.outcomes.append(.rejected(line: line, raw: file.text(range), error))
+                }
+            }
+        }
+        return piece
+    }
+
+    /// Puts the pieces of one file in order and finds each piece's first physical line. When a cut
+    /// fell inside a record (a quoted line break), the file is checked again in one piece.
+    func assemble(_ file: DeliveryFile, _ ranges: [Range<Int>], _ checked: [CheckedPiece]) -> CheckedFile {
+        var pieces = checked
+        if zip(pieces.dropLast(), ranges).contains(where: { $0.end.end != $1.upperBound }) {
+            pieces = [checkPiece(file, ranges.first!.lowerBound..<ranges.last!.upperBound, firstLine: file.firstRecordLine)]
+        }
+        var q = SourceQuality(source: file.source, file: file.path, sha256: file.sha256, bytes: file.byteCount)
+        q.extraColumns = file.extraColumns
+        q.blankLines = file.blankLines
+        var offsets: [Int] = []
+        var nextLine = 0
+        for piece in pieces {
+            offsets.append(nextLine)
+            nextLine += piece.end.nextLine
+            q.read += piece.read
+            q.blankLines += piece.end.blankLines
+        }
+        return CheckedFile(quality: q, pieces: pieces, lineOffsets: offsets, text: file.utf8)
     }
 
     private func reject(_ out: inout CSVWriter, _ q: inout SourceQuality, line: Int, raw: String, _ r: Rejection) {

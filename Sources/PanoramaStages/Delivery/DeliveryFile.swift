@@ -68,21 +68,55 @@ public struct DeliveryFile {
         case malformed(line: Int, raw: String, reason: String)
     }
 
-    /// Streams every non-blank record after the header.
-    public mutating func forEachRecord(_ body: (Record) throws -> Void) rethrows {
-        var values = [String](repeating: "", count: columnIndex.count)
-        while let kind = reader.next() {
-            switch kind {
-            case .malformed(let reason):
-                try body(.malformed(line: reader.recordLine, raw: reader.rawText(), reason: reason))
-            case .record:
-                for (k, idx) in columnIndex.enumerated() {
-                    values[k] = idx.map { reader.normalizedField($0) } ?? ""
-                }
-                try body(.row(line: reader.recordLine, rawRange: reader.rawRange, values: values))
+    /// The records after the header cut into about `parts` byte ranges at line ends, for checking in
+    /// parallel. A cut can fall inside a quoted field; `forEachRecord(in:)` then reports that its
+    /// range did not end on a record boundary, and the caller reads the file in one piece instead.
+    public func recordRanges(parts: Int) -> [Range<Int>] {
+        let bytes = reader.bytes, from = reader.position, n = bytes.count
+        guard parts > 1, n - from > 64 * parts else { return [from..<n] }
+        var cuts = [from]
+        bytes.withUnsafeBufferPointer { b in
+            for k in 1..<parts {
+                var i = max(cuts.last!, from + (n - from) * k / parts)
+                while i < n && b[i] != 0x0A { i += 1 }
+                if i + 1 < n && i + 1 > cuts.last! { cuts.append(i + 1) }
             }
         }
+        cuts.append(n)
+        return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
     }
+
+    /// How reading the records of one range ended.
+    public struct RangeEnd: Sendable {
+        /// Where the last record ended: the range's end exactly when no record ran across it.
+        public var end: Int
+        /// The physical line after the last record.
+        public var nextLine: Int
+        public var blankLines: Int
+    }
+
+    /// Streams the records that start in `range` (from `recordRanges`), numbering physical lines
+    /// from `firstLine`; on a record boundary the result is exactly that of reading the whole file.
+    public func forEachRecord(in range: Range<Int>, firstLine: Int, _ body: (Record) throws -> Void) rethrows -> RangeEnd {
+        var r = CSVReader(bytes: reader.bytes, recordsStartingIn: range, line: firstLine)
+        r.expectedFieldCount = reader.expectedFieldCount
+        var values = [String](repeating: "", count: columnIndex.count)
+        while let kind = r.next() {
+            switch kind {
+            case .malformed(let reason):
+                try body(.malformed(line: r.recordLine, raw: r.rawText(), reason: reason))
+            case .record:
+                for (k, idx) in columnIndex.enumerated() {
+                    values[k] = idx.map { r.normalizedField($0) } ?? ""
+                }
+                try body(.row(line: r.recordLine, rawRange: r.rawRange, values: values))
+            }
+        }
+        return RangeEnd(end: r.position, nextLine: r.line, blankLines: r.blankLines)
+    }
+
+    /// The physical line the first record after the header starts on (or a blank line before it).
+    public var firstRecordLine: Int { reader.line }
 
     /// The decoded UTF-8 text of the file.
     public var utf8: [UInt8] { reader.bytes }
@@ -102,6 +136,6 @@ public struct DeliveryFile {
         return (read, malformed)
     }
 
-    /// Blank lines skipped so far.
+    /// Blank lines skipped so far (by `countRecords`, or before the header).
     public var blankLines: Int { reader.blankLines }
 }
