@@ -2,8 +2,9 @@
 /// in first-insertion order. It hashes the bytes directly with a fixed, cheap hash, so joining a
 /// million rows on a text key builds no Strings; entry order never depends on hashing.
 public struct ByteKeyIndex: Sendable {
-    private var slots: [Int32]
-    private var hashes: [UInt64]
+    /// Open addressing, one word per slot: the upper 32 bits of the key's hash, then entry + 1
+    /// (0 = empty). A probe touches one cache line, and a different key rarely gets past the tag.
+    private var slots: [UInt64]
     private var mask: Int
     private var keyBytes: [UInt8] = []
     private var keyEnds: [Int] = []
@@ -14,8 +15,7 @@ public struct ByteKeyIndex: Sendable {
     public init(capacity: Int = 16) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
-        hashes = [UInt64](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -34,18 +34,21 @@ public struct ByteKeyIndex: Sendable {
     @discardableResult
     public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (entry: Int, inserted: Bool) {
         let h = ByteKeyIndex.hash(key)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let e = slots[i]
-            if e < 0 { break }
-            if hashes[i] == h && equals(Int(e), key) { return (Int(e), false) }
+            let slot = slots[i]
+            if slot == 0 { break }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                if equals(e, key) { return (e, false) }
+            }
             i = (i + 1) & mask
         }
         let entry = keyEnds.count
         keyBytes.append(contentsOf: key)
         keyEnds.append(keyBytes.count)
-        slots[i] = Int32(entry)
-        hashes[i] = h
+        slots[i] = tag | UInt64(entry + 1)
         if keyEnds.count * 2 > slots.count { grow() }
         return (entry, true)
     }
@@ -53,11 +56,15 @@ public struct ByteKeyIndex: Sendable {
     /// The entry of `key`, or nil.
     public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let h = ByteKeyIndex.hash(key)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let e = slots[i]
-            if e < 0 { return nil }
-            if hashes[i] == h && equals(Int(e), key) { return Int(e) }
+            let slot = slots[i]
+            if slot == 0 { return nil }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let e = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+                if equals(e, key) { return e }
+            }
             i = (i + 1) & mask
         }
     }
@@ -87,19 +94,22 @@ public struct ByteKeyIndex: Sendable {
         return true
     }
 
+    /// Doubles the table; slot positions come from each key's hash, recomputed from its bytes.
     private mutating func grow() {
         let size = slots.count * 2
-        var newSlots = [Int32](repeating: -1, count: size)
-        var newHashes = [UInt64](repeating: 0, count: size)
+        var newSlots = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
-        for i in 0..<slots.count where slots[i] >= 0 {
-            var j = Int(truncatingIfNeeded: hashes[i]) & newMask
-            while newSlots[j] >= 0 { j = (j + 1) & newMask }
-            newSlots[j] = slots[i]
-            newHashes[j] = hashes[i]
+        keyBytes.withUnsafeBufferPointer { bytes in
+            for i in 0..<slots.count where slots[i] != 0 {
+                let e = Int(truncatingIfNeeded: slots[i] & 0xFFFF_FFFF) - 1
+                let start = e == 0 ? 0 : keyEnds[e - 1]
+                let h = ByteKeyIndex.hash(UnsafeBufferPointer(rebasing: bytes[start..<keyEnds[e]]))
+                var j = Int(truncatingIfNeeded: h) & newMask
+                while newSlots[j] != 0 { j = (j + 1) & newMask }
+                newSlots[j] = slots[i]
+            }
         }
         slots = newSlots
-        hashes = newHashes
         mask = newMask
     }
 
