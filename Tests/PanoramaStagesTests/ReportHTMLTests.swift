@@ -63,6 +63,25 @@ struct ReportHTMLTests {
         #expect(ReportFixture.render(.zh).html.contains("<html lang=\"zh-CN\">"))
     }
 
+    @Test("the contents list links each section of the page once, in page order, with the section's own heading")
+    func contents() {
+        for language in ReportLanguage.allCases {
+            let html = ReportFixture.render(language).html
+            guard let nav = html.range(of: "<nav"), let navEnd = html.range(of: "</nav>") else {
+                Issue.record("no contents list")
+                continue
+            }
+            let links = following("<li><a href=\"#", in: String(html[nav.lowerBound..<navEnd.lowerBound]), count: 200)
+                .map { (id: String($0.prefix { $0 != "\"" }), title: String($0.split(separator: ">", maxSplits: 1)[1].prefix { $0 != "<" })) }
+            let sections = following("<section id=\"", in: html, count: 200)
+                .map { (id: String($0.prefix { $0 != "\"" }), title: String(($0.components(separatedBy: "<h2>").dropFirst().first ?? "").prefix { $0 != "<" })) }
+            #expect(links.map(\.id) == ["alerts", "tree", "breakdown", "trend", "drivers", "lists", "quality", "lineage"])
+            #expect(links.map(\.id) == sections.map(\.id))
+            #expect(links.map(\.title) == sections.map(\.title))
+            #expect(!links.contains { $0.title.isEmpty })
+        }
+    }
+
     @Test("cn colours a rising unfavourable KPI red, and so does western; the text says ▲, +25.0% and unfavourable")
     func risingUnfavourable() {
         let cn = ReportFixture.render(.en, .cn).html
