@@ -1,0 +1,163 @@
+import PanoramaCore
+
+/// Reads one command's arguments against its declarations (`PanoramaCommand.options`,
+/// `.positionals`, `.exclusiveOptions`): `--name value`, `--name=value`, flags, positionals, and
+/// `--` before positionals that start with a dash. Every problem is a usage error (exit 2) that names
+/// the command, says what to change, and ends with the command's usage line.
+enum CommandLineParser {
+    /// What the arguments asked for.
+    enum Outcome {
+        /// `-h` or `--help` was given (it wins over any other problem on the line).
+        case help
+        case parsed(ParsedArguments)
+    }
+
+    static func parse(_ arguments: [String], for command: any PanoramaCommand.Type) throws -> Outcome {
+        assert(declarationProblems(command).isEmpty, "\(command.name): \(declarationProblems(command))")
+        let prefix = "panorama \(command.name)"
+        var given: [(option: OptionSpec, value: String?)] = []
+        var positionals: [String] = []
+        var firstProblem: String?
+        var wantsHelp = false
+        var onlyPositionals = false
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            i += 1
+            if onlyPositionals || argument == "-" || !argument.hasPrefix("-") {
+                positionals.append(argument)
+                continue
+            }
+            if argument == "--" { onlyPositionals = true; continue }
+            if argument == "--help" || argument == "-h" { wantsHelp = true; continue }
+            var name = argument
+            var inline: String?
+            if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
+                name = String(argument[..<eq])
+                inline = String(argument[argument.index(after: eq)...])
+            }
+            guard let option = command.options.first(where: { $0.name == name }) else {
+                let candidates = command.options.map(\.name) + [OptionSpec.helpFlag.name]
+                let hint = closest(to: name, among: candidates).map { "; did you mean \($0)?" } ?? ""
+                firstProblem = firstProblem ?? "\(prefix): unknown option \(name)\(hint)"
+                continue
+            }
+            if option.isFlag {
+                if inline != nil {
+                    firstProblem = firstProblem ?? "\(prefix): \(name) is a flag and takes no value; give it as \(name)"
+                } else {
+                    given.append((option, nil))
+                }
+            } else if let inline {
+                given.append((option, inline))
+            } else if i < arguments.count, !looksLikeOption(arguments[i]) {
+                given.append((option, arguments[i]))
+                i += 1
+            } else {
+                firstProblem = firstProblem ?? "\(prefix): \(name) needs a value: `\(option.synopsis)`"
+            }
+        }
+        if wantsHelp { return .help }
+        func refuse(_ message: String) -> PanoramaError {
+            PanoramaError.usage(message + "\n" + HelpText.usage(of: command, heading: "usage: ")
+                                + "\nsee `panorama \(command.name) --help` for what each option does")
+        }
+        if let firstProblem { throw refuse(firstProblem) }
+
+        for option in command.options where !option.isRepeatable {
+            let times = given.filter { $0.option == option }
+            guard times.count > 1 else { continue }
+            let count = times.count == 2 ? "twice" : "\(times.count) times"
+            if option.isFlag {
+                throw refuse("\(prefix): \(option.name) given \(count); give it once")
+            }
+            let values = times.map { "`\($0.value ?? "")`" }.joined(separator: ", then ")
+            throw refuse("\(prefix): \(option.name) given \(count) (\(values)); it takes one value, give it once")
+        }
+        for group in command.exclusiveOptions {
+            let present = group.compactMap { option in given.first { $0.option == option } }
+            guard present.count > 1 else { continue }
+            let shown = present.map { given in "`" + (given.value.map { "\(given.option.name) \($0)" } ?? given.option.name) + "`" }
+            let names = group.map(\.name)
+            let choice = names.count == 2 ? "either \(names[0]) or \(names[1])" : "only one of " + names.joined(separator: ", ")
+            throw refuse("\(prefix): \(shown.joined(separator: " and ")) cannot be used together; give \(choice)")
+        }
+        let declared = command.positionals
+        if positionals.count > declared.count {
+            let takes = declared.isEmpty ? "no arguments" : declared.map { "one \($0.name)" }.joined(separator: " and ")
+            throw refuse("\(prefix) takes \(takes), got \(positionals.joined(separator: " "))")
+        }
+        let missing = declared.dropFirst(positionals.count).filter(\.isRequired).map(\.name)
+            + command.options.filter { option in option.isRequired && !given.contains { $0.option == option } }.map(\.synopsis)
+        if !missing.isEmpty {
+            throw refuse("\(prefix) needs \(missing.joined(separator: " and "))")
+        }
+
+        var values: [String: [String]] = [:]
+        var flags: Set<String> = []
+        for (option, value) in given {
+            if let value { values[option.name, default: []].append(value) } else { flags.insert(option.name) }
+        }
+        let byName = Dictionary(uniqueKeysWithValues: zip(declared.map(\.name), positionals))
+        return .parsed(ParsedArguments(command: command.name, values: values, flags: flags, positionals: byName))
+    }
+
+    /// Whether the next argument is an option rather than a value for the one before it: `--month
+    /// --quiet` is a missing month, not the month `--quiet`. Values may still start with one dash.
+    static func looksLikeOption(_ argument: String) -> Bool {
+        argument.hasPrefix("--") || argument == "-h"
+    }
+
+    /// Mistakes in a command's own declarations (a programmer's, caught by debug builds and the
+    /// `--help` tests): duplicate names, exclusive groups naming undeclared options, a required
+    /// positional after an optional one.
+    static func declarationProblems(_ command: any PanoramaCommand.Type) -> [String] {
+        var problems: [String] = []
+        let names = command.options.map(\.name) + command.positionals.map(\.name)
+        for name in Set(names) where names.filter({ $0 == name }).count > 1 { problems.append("\(name) declared twice") }
+        for option in command.options {
+            if !option.name.hasPrefix("--") { problems.append("\(option.name) does not start with --") }
+            if option.name == OptionSpec.helpFlag.name { problems.append("--help is added to every command") }
+        }
+        for group in command.exclusiveOptions {
+            for option in group where !command.options.contains(option) {
+                problems.append("exclusive option \(option.name) is not among the options")
+            }
+        }
+        if let firstOptional = command.positionals.firstIndex(where: { !$0.isRequired }),
+           command.positionals[firstOptional...].contains(where: \.isRequired) {
+            problems.append("a required positional follows an optional one")
+        }
+        return problems
+    }
+}
+
+/// The candidate a person most likely meant by `word` (a mistyped option or command), or nil when
+/// none is close: the only candidate `word` begins, else the nearest by edit distance if it is
+/// within a third of the word's length (at least 2).
+func closest(to word: String, among candidates: [String]) -> String? {
+    let started = candidates.filter { $0.hasPrefix(word) && word.trimmingDashes.count >= 2 }
+    if started.count == 1 { return started[0] }
+    guard let best = candidates.min(by: { editDistance(word, $0) < editDistance(word, $1) }) else { return nil }
+    return editDistance(word, best) <= max(2, word.count / 3) ? best : nil
+}
+
+extension String {
+    fileprivate var trimmingDashes: Substring { self.drop { $0 == "-" } }
+}
+
+/// Levenshtein distance, for suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a), y = Array(b)
+    var row = Array(0...y.count)
+    for i in 1...max(1, x.count) where !x.isEmpty {
+        var prev = row[0]
+        row[0] = i
+        for j in 1...max(1, y.count) where !y.isEmpty {
+            let tmp = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (x[i - 1] == y[j - 1] ? 0 : 1))
+            prev = tmp
+        }
+    }
+    return row[y.count]
+}
