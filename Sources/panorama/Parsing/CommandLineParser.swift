@@ -75,7 +75,8 @@ enum CommandLineParser {
             throw refuse("\(prefix): \(option.name) given \(count) (\(values)); it takes one value, give it once")
         }
         for group in command.exclusiveOptions {
-            let present = group.compactMap { option in given.first { $0.option == option } }
+            var present: [(option: OptionSpec, value: String?)] = []  // in the order given
+            for g in given where group.contains(g.option) && !present.contains(where: { $0.option == g.option }) { present.append(g) }
             guard present.count > 1 else { continue }
             let shown = present.map { given in "`" + (given.value.map { "\(given.option.name) \($0)" } ?? given.option.name) + "`" }
             let names = group.map(\.name)
