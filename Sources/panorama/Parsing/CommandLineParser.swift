@@ -14,93 +14,103 @@ enum CommandLineParser {
 
     static func parse(_ arguments: [String], for command: any PanoramaCommand.Type) throws -> Outcome {
         assert(declarationProblems(command).isEmpty, "\(command.name): \(declarationProblems(command))")
-        let prefix = "panorama \(command.name)"
+        let scan = Scan(arguments, for: command)
+        if scan.wantsHelp { return .help }
+        if let problem = scan.problem ?? problem(with: scan, for: command) {
+            throw PanoramaError.usage(problem + "\n" + HelpText.usage(of: command, heading: "usage: ")
+                                      + "\nsee `panorama \(command.name) --help` for what each option does")
+        }
+        var values: [String: [String]] = [:]
+        var flags: Set<String> = []
+        for (option, value) in scan.given {
+            if let value { values[option.name, default: []].append(value) } else { flags.insert(option.name) }
+        }
+        let positionals = Dictionary(uniqueKeysWithValues: zip(command.positionals.map(\.name), scan.positionals))
+        return .parsed(ParsedArguments(command: command.name, values: values, flags: flags, positionals: positionals))
+    }
+
+    /// The arguments split into options (with their values) and positionals, and the first problem
+    /// met on the way; scanning goes on after a problem so that a later `--help` still wins.
+    struct Scan {
         var given: [(option: OptionSpec, value: String?)] = []
         var positionals: [String] = []
-        var firstProblem: String?
+        var problem: String?
         var wantsHelp = false
-        var onlyPositionals = false
-        var i = 0
-        while i < arguments.count {
-            let argument = arguments[i]
-            i += 1
-            if onlyPositionals || argument == "-" || !argument.hasPrefix("-") {
-                positionals.append(argument)
-                continue
-            }
-            if argument == "--" { onlyPositionals = true; continue }
-            if argument == "--help" || argument == "-h" { wantsHelp = true; continue }
-            var name = argument
-            var inline: String?
-            if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
-                name = String(argument[..<eq])
-                inline = String(argument[argument.index(after: eq)...])
-            }
-            guard let option = command.options.first(where: { $0.name == name }) else {
-                let candidates = command.options.map(\.name) + [OptionSpec.helpFlag.name]
-                let hint = closest(to: name, among: candidates).map { "; did you mean \($0)?" } ?? ""
-                firstProblem = firstProblem ?? "\(prefix): unknown option \(name)\(hint)"
-                continue
-            }
-            if option.isFlag {
-                if inline != nil {
-                    firstProblem = firstProblem ?? "\(prefix): \(name) is a flag and takes no value; give it as \(name)"
-                } else {
-                    given.append((option, nil))
-                }
-            } else if let inline {
-                given.append((option, inline))
-            } else if i < arguments.count, !looksLikeOption(arguments[i]) {
-                given.append((option, arguments[i]))
-                i += 1
-            } else {
-                firstProblem = firstProblem ?? "\(prefix): \(name) needs a value: `\(option.synopsis)`"
-            }
-        }
-        if wantsHelp { return .help }
-        func refuse(_ message: String) -> PanoramaError {
-            PanoramaError.usage(message + "\n" + HelpText.usage(of: command, heading: "usage: ")
-                                + "\nsee `panorama \(command.name) --help` for what each option does")
-        }
-        if let firstProblem { throw refuse(firstProblem) }
 
+        init(_ arguments: [String], for command: any PanoramaCommand.Type) {
+            let prefix = "panorama \(command.name)"
+            var onlyPositionals = false
+            var i = 0
+            while i < arguments.count {
+                let argument = arguments[i]
+                i += 1
+                if onlyPositionals || argument == "-" || !argument.hasPrefix("-") {
+                    positionals.append(argument)
+                    continue
+                }
+                if argument == "--" { onlyPositionals = true; continue }
+                if argument == "--help" || argument == "-h" { wantsHelp = true; continue }
+                var name = argument
+                var inline: String?
+                if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
+                    name = String(argument[..<eq])
+                    inline = String(argument[argument.index(after: eq)...])
+                }
+                guard let option = command.options.first(where: { $0.name == name }) else {
+                    let candidates = command.options.map(\.name) + [OptionSpec.helpFlag.name]
+                    let hint = closest(to: name, among: candidates).map { "; did you mean \($0)?" } ?? ""
+                    problem = problem ?? "\(prefix): unknown option \(name)\(hint)"
+                    continue
+                }
+                if option.isFlag {
+                    if inline != nil {
+                        problem = problem ?? "\(prefix): \(name) is a flag and takes no value; give it as \(name)"
+                    } else {
+                        given.append((option, nil))
+                    }
+                } else if let inline {
+                    given.append((option, inline))
+                } else if i < arguments.count, !looksLikeOption(arguments[i]) {
+                    given.append((option, arguments[i]))
+                    i += 1
+                } else {
+                    problem = problem ?? "\(prefix): \(name) needs a value: `\(option.synopsis)`"
+                }
+            }
+        }
+    }
+
+    /// What is wrong with a well-formed command line: a non-repeatable option given more than once,
+    /// options that exclude each other, too many positionals, a required one missing.
+    static func problem(with scan: Scan, for command: any PanoramaCommand.Type) -> String? {
+        let prefix = "panorama \(command.name)"
         for option in command.options where !option.isRepeatable {
-            let times = given.filter { $0.option == option }
+            let times = scan.given.filter { $0.option == option }
             guard times.count > 1 else { continue }
             let count = times.count == 2 ? "twice" : "\(times.count) times"
-            if option.isFlag {
-                throw refuse("\(prefix): \(option.name) given \(count); give it once")
-            }
+            if option.isFlag { return "\(prefix): \(option.name) given \(count); give it once" }
             let values = times.map { "`\($0.value ?? "")`" }.joined(separator: ", then ")
-            throw refuse("\(prefix): \(option.name) given \(count) (\(values)); it takes one value, give it once")
+            return "\(prefix): \(option.name) given \(count) (\(values)); it takes one value, give it once"
         }
         for group in command.exclusiveOptions {
             var present: [(option: OptionSpec, value: String?)] = []  // in the order given
-            for g in given where group.contains(g.option) && !present.contains(where: { $0.option == g.option }) { present.append(g) }
+            for g in scan.given where group.contains(g.option) && !present.contains(where: { $0.option == g.option }) {
+                present.append(g)
+            }
             guard present.count > 1 else { continue }
             let shown = present.map { given in "`" + (given.value.map { "\(given.option.name) \($0)" } ?? given.option.name) + "`" }
             let names = group.map(\.name)
             let choice = names.count == 2 ? "either \(names[0]) or \(names[1])" : "only one of " + names.joined(separator: ", ")
-            throw refuse("\(prefix): \(shown.joined(separator: " and ")) cannot be used together; give \(choice)")
+            return "\(prefix): \(shown.joined(separator: " and ")) cannot be used together; give \(choice)"
         }
         let declared = command.positionals
-        if positionals.count > declared.count {
+        if scan.positionals.count > declared.count {
             let takes = declared.isEmpty ? "no arguments" : declared.map { "one \($0.name)" }.joined(separator: " and ")
-            throw refuse("\(prefix) takes \(takes), got \(positionals.joined(separator: " "))")
+            return "\(prefix) takes \(takes), got \(scan.positionals.joined(separator: " "))"
         }
-        let missing = declared.dropFirst(positionals.count).filter(\.isRequired).map(\.name)
-            + command.options.filter { option in option.isRequired && !given.contains { $0.option == option } }.map(\.synopsis)
-        if !missing.isEmpty {
-            throw refuse("\(prefix) needs \(missing.joined(separator: " and "))")
-        }
-
-        var values: [String: [String]] = [:]
-        var flags: Set<String> = []
-        for (option, value) in given {
-            if let value { values[option.name, default: []].append(value) } else { flags.insert(option.name) }
-        }
-        let byName = Dictionary(uniqueKeysWithValues: zip(declared.map(\.name), positionals))
-        return .parsed(ParsedArguments(command: command.name, values: values, flags: flags, positionals: byName))
+        let missing = declared.dropFirst(scan.positionals.count).filter(\.isRequired).map(\.name)
+            + command.options.filter { option in option.isRequired && !scan.given.contains { $0.option == option } }.map(\.synopsis)
+        return missing.isEmpty ? nil : "\(prefix) needs \(missing.joined(separator: " and "))"
     }
 
     /// Whether the next argument is an option rather than a value for the one before it: `--month
