@@ -1,34 +1,42 @@
 import Foundation
-import PanoramaConfig
 import PanoramaCore
 import PanoramaEngine
-import PanoramaGenerate
 
-/// The `panorama` command: parses arguments, calls the libraries, maps errors to exit codes.
+/// The `panorama` command: finds the command, parses its arguments against its declarations, runs
+/// it, and maps errors to exit codes (SPEC §8).
 @main
 struct Panorama {
+    /// Every command, in the order `panorama --help` lists them. A new command is a type conforming
+    /// to `PanoramaCommand` in its own file, plus one line here.
+    static var commands: [any PanoramaCommand.Type] {
+        [
+            RunCommand.self,
+            ValidateCommand.self,
+            PlanCommand.self,
+            GenerateCommand.self,
+            DemoCommand.self,
+            BenchCommand.self,
+            VersionCommand.self,
+            HelpCommand.self,
+        ]
+    }
+
     static func main() {
-        var args = Array(CommandLine.arguments.dropFirst())
-        guard let command = args.first else {
-            print(usage)
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard !arguments.isEmpty else {
+            print(HelpText.root(commands))
             exit(ExitCode.usage.rawValue)
         }
-        args.removeFirst()
+        let word = arguments.removeFirst()
         do {
-            let code: ExitCode
-            switch command {
-            case "run": code = try Commands.run(args)
-            case "validate": code = try Commands.validate(args)
-            case "plan": code = try Commands.plan(args)
-            case "generate": code = try Commands.generate(args)
-            case "demo": code = try Commands.demo(args)
-            case "bench": code = try Commands.bench(args)
-            case "version", "--version": print("panorama \(PanoramaVersion.current)"); code = .ok
-            case "help", "--help", "-h": print(usage); code = .ok
-            default:
-                throw PanoramaError.usage("unknown command `\(command)`\n\n" + usage)
+            let command = try command(named: word)
+            switch try CommandLineParser.parse(arguments, for: command) {
+            case .help:
+                print(HelpText.command(command))
+                exit(ExitCode.ok.rawValue)
+            case .parsed(let parsed):
+                exit(try command.run(parsed).rawValue)
             }
-            exit(code.rawValue)
         } catch {
             let (code, message) = PipelineRunner.classify(error)
             FileHandle.standardError.write(("error: " + message + "\n").data(using: .utf8)!)
@@ -36,21 +44,13 @@ struct Panorama {
         }
     }
 
-    static let usage = """
-    panorama — nightly customer-satisfaction pipeline
-
-    usage:
-      panorama run [CONFIG] [--month M | --months A..B] [--stage ID]... [--from ID] [--until ID]
-                   [--set stage.key=value]... [--quiet] [--log-format text|json]
-      panorama validate CONFIG
-      panorama plan CONFIG [--month M]
-      panorama generate --out DIR --start YYYY-MM --months N --customers N --seed N
-                        [--encoding gb18030] [--dirty RATE]
-      panorama demo
-      panorama bench --customers N [--months 3] [--seed S] [--config FILE]
-
-    CONFIG defaults to pipelines/nightly.yaml.
-    exit codes: 0 ok, 1 runtime failure, 2 usage/config error or missing upstream,
-                3 data-quality gate or missing/unreadable input, 4 warehouse locked by another run
-    """
+    /// The command called `word` (or spelt so by one of its aliases); a usage error with the closest
+    /// name and the list of commands otherwise.
+    static func command(named word: String) throws -> any PanoramaCommand.Type {
+        if let command = commands.first(where: { $0.name == word || $0.aliases.contains(word) }) { return command }
+        // A closure, not `\.name`: a key path to a static member through `any PanoramaCommand.Type`
+        // crashes the Swift 6.3 compiler (SILGen).
+        let hint = closest(to: word, among: commands.map { $0.name }).map { "; did you mean `\($0)`?" } ?? ""
+        throw PanoramaError.usage("unknown command `\(word)`\(hint)\n\n" + HelpText.root(commands))
+    }
 }

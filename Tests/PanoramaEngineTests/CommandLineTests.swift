@@ -5,6 +5,12 @@ import Testing
 @Suite("Command line exit codes")
 struct CommandLineTests {
     func run(_ args: [String], in dir: String? = nil) throws -> (code: Int32, out: String, err: String)? {
+        try Self.run(args, in: dir)
+    }
+
+    /// Runs the built `panorama` with `args` in `dir` (the package root by default); nil (and a
+    /// recorded issue) when it has not been built.
+    static func run(_ args: [String], in dir: String? = nil) throws -> (code: Int32, out: String, err: String)? {
         guard let binary = KillTests.binary else {
             Issue.record("no built panorama binary under .build; `swift build` first")
             return nil

@@ -4,24 +4,29 @@ import PanoramaCore
 import PanoramaEngine
 import PanoramaGenerate
 
-extension Commands {
-    /// `panorama bench --customers N [--months 3] [--seed S] [--config FILE]`
-    static func bench(_ raw: [String]) throws -> ExitCode {
-        var args = Arguments(raw)
-        let opts = try args.parse(options: ["--customers", "--months", "--seed", "--config"], flags: [])
-        var customers = 100_000, months = 3
-        var seed: UInt64 = 1
-        var configPath = defaultConfig
-        for (name, value) in opts {
-            switch name {
-            case "--customers": customers = try positiveInt(value!, name)
-            case "--months": months = try positiveInt(value!, name)
-            case "--seed":
-                guard let s = UInt64(value!) else { throw PanoramaError.usage("--seed expects a non-negative integer") }
-                seed = s
-            default: configPath = value!
-            }
-        }
+/// `panorama bench`: per-stage seconds, rows per second and peak memory on generated deliveries,
+/// with the invariants checked.
+enum BenchCommand: PanoramaCommand {
+    static let name = "bench"
+    static let abstract = "Time every stage on generated deliveries (seconds, rows/s, peak RSS) and check invariants."
+    static let discussion = """
+        The deliveries are generated once per customers/months/seed into data/bench/ and reused; the \
+        figures are printed and written to bench.json next to them. Exit 1 when an invariant fails.
+        """
+
+    static let customers = OptionSpec.value("--customers", "N", help: "Customers in the generated deliveries.", default: "100000")
+    static let months = OptionSpec.value("--months", "N", help: """
+        Months generated; the last one is timed with the earlier ones present.
+        """, default: "3")
+    static let seed = OptionSpec.value("--seed", "N", help: "The random seed of the deliveries.", default: "1")
+    static let config = OptionSpec.value("--config", "FILE", help: "The pipeline file to time.", default: defaultConfigPath)
+
+    static let options = [customers, months, seed, config]
+
+    static func run(_ parsed: ParsedArguments) throws -> ExitCode {
+        let customers = try parsed.positiveInt(Self.customers)
+        let months = try parsed.positiveInt(Self.months)
+        let seed = try parsed.unsignedInt(Self.seed)
         let root = "data/bench/n\(customers)-m\(months)-s\(seed)"
         let start = Month(key: "2026-01")!
         if !FileManager.default.fileExists(atPath: root + "/input/_truth.json") {
@@ -30,7 +35,7 @@ extension Commands {
                                                                          seed: seed, encoding: "utf-8", dirtyRate: 0.01))
                 .write(to: URL(fileURLWithPath: root + "/input"))
         }
-        var config = try PipelineConfig.load(path: configPath)
+        var config = try PipelineConfig.load(path: try parsed.string(Self.config))
         config.inputPath = root + "/input/{month}"
         config.warehousePath = root + "/warehouse"
         config.reportsPath = root + "/reports/{month}"
