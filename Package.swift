@@ -24,14 +24,20 @@ let package = Package(
         .target(name: "PanoramaConfig", dependencies: ["PanoramaCore"]),
         .target(name: "PanoramaStats"),
         .target(name: "PanoramaGenerate"),
-        .target(name: "PanoramaStages", dependencies: ["PanoramaCore", "PanoramaConfig", "PanoramaStats"]),
-        .target(name: "PanoramaEngine", dependencies: ["PanoramaCore", "PanoramaConfig", "PanoramaStages"]),
-        .executableTarget(name: "panorama", dependencies: ["PanoramaEngine", "PanoramaGenerate"]),
+        .target(name: "PanoramaEngine", dependencies: ["PanoramaCore", "PanoramaConfig"]),
+        .target(name: "PanoramaStages", dependencies: ["PanoramaCore", "PanoramaConfig", "PanoramaStats", "PanoramaEngine"]),
+        .executableTarget(name: "panorama", dependencies: ["PanoramaEngine", "PanoramaStages", "PanoramaGenerate"]),
+        // Helpers the test targets share: temporary folders, child processes (xmllint, the built
+        // binary), the feed schema check and deliveries read as the engine reads them.
+        .target(name: "PanoramaTestSupport", dependencies: ["PanoramaCore", "PanoramaEngine", "PanoramaStages"],
+                path: "Tests/PanoramaTestSupport"),
         .testTarget(name: "PanoramaCoreTests", dependencies: ["PanoramaCore"]),
         .testTarget(name: "PanoramaConfigTests", dependencies: ["PanoramaConfig"]),
         .testTarget(name: "PanoramaGenerateTests", dependencies: ["PanoramaGenerate"]),
         .testTarget(name: "PanoramaStatsTests", dependencies: ["PanoramaStats"]),
-        .testTarget(name: "PanoramaStagesTests", dependencies: ["PanoramaStages", "PanoramaGenerate"]),
-        .testTarget(name: "PanoramaEngineTests", dependencies: ["PanoramaEngine", "PanoramaGenerate"]),
+        .testTarget(name: "PanoramaStagesTests",
+                    dependencies: ["PanoramaStages", "PanoramaEngine", "PanoramaGenerate", "PanoramaTestSupport"]),
+        .testTarget(name: "PanoramaEngineTests",
+                    dependencies: ["PanoramaEngine", "PanoramaStages", "PanoramaGenerate", "PanoramaTestSupport"]),
     ]
 )

@@ -64,9 +64,12 @@ extension StageConfig {
         }
     }
 
-    /// Parameters as JSON for manifests (file order).
+    /// Parameters as JSON for manifests: file order, each key once with its effective value
+    /// (a `--set` override replaces the file's value in place).
     public var parametersJSON: JSONValue {
-        .object(params.map { ($0.key, StageConfig.json($0.value)) })
+        var keys: [String] = []
+        for p in params where !keys.contains(p.key) { keys.append(p.key) }
+        return .object(keys.map { key in (key, StageConfig.json(param(key)!)) })
     }
 
     static func json(_ node: YAMLNode) -> JSONValue {

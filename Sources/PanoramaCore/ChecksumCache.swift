@@ -3,11 +3,11 @@ import Foundation
 import Glibc
 #endif
 
-/// Remembers the SHA-256 of files this process already hashed or wrote, keyed by path and checked
+/// Remembers the SHA-256 of files already hashed or written (one cache per warehouse, owned by the engine), keyed by path and checked
 /// against the file's size and modification time, so a partition published by one stage and read
 /// by the next in the same run is not hashed twice.
 public final class ChecksumCache: @unchecked Sendable {
-    public static let shared = ChecksumCache()
+    public init() {}
 
     private struct Entry {
         var size: Int

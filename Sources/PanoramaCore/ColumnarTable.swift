@@ -126,6 +126,9 @@ public struct ColumnarTable: @unchecked Sendable {
         return b.count == 4 && b[0] == 0x74 && b[1] == 0x72 && b[2] == 0x75 && b[3] == 0x65
     }
 
+    /// The cell as text (`table[r, c]`).
+    public subscript(r: Int, c: Int) -> String { string(r, c) }
+
     /// The cell as text.
     public func string(_ r: Int, _ c: Int) -> String {
         String(decoding: bytes(r, c), as: UTF8.self)

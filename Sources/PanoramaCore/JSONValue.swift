@@ -26,6 +26,13 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public var doubleValue: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
 
     /// Compact (`pretty: false`) or two-space indented text.
     public func serialized(pretty: Bool = true) -> String {

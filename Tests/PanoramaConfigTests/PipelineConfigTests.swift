@@ -34,17 +34,14 @@ struct PipelineConfigTests {
         #expect(try c.stage("cleanse")!.double("max_reject_rate", default: 0) == 0.05)
     }
 
-    @Test("an unknown key names file:line:column and suggests the closest key")
+    @Test("an unknown top-level key names file:line:column and suggests the closest key")
     func unknownKey() {
-        #expect(error("name: x\nstages:\n  - {id: cleanse, max_rejet_rate: 0.1}\n")
-            == "p.yaml:3:19: unknown key `max_rejet_rate` in stage `cleanse` (kind cleanse) (known: id, kind, needs, max_reject_rate); did you mean `max_reject_rate`?")
         #expect(error("nmae: x\nstages: []\n").hasPrefix("p.yaml:1:1: unknown key `nmae` in pipeline"))
         #expect(error("nmae: x\nstages: []\n").hasSuffix("did you mean `name`?"))
     }
 
-    @Test("unknown kinds, missing needs targets, duplicate ids and cycles are errors with positions")
+    @Test("missing needs targets, duplicate ids and cycles are errors with positions")
     func graphErrors() {
-        #expect(error("stages:\n  - {id: x, kind: clense}\n").contains("p.yaml:2:19: stage `x` has unknown kind `clense`"))
         #expect(error("stages:\n  - {id: ingest}\n  - {id: cleanse, needs: [ingset]}\n")
             .contains("p.yaml:3:5: stage `cleanse` needs `ingset`, which is not a stage of this pipeline; did you mean `ingest`?"))
         #expect(error("stages:\n  - {id: ingest}\n  - {id: ingest}\n").contains("p.yaml:3:5: duplicate stage id `ingest`"))
@@ -59,13 +56,13 @@ struct PipelineConfigTests {
         #expect(error("name: x\n") == "p.yaml:1:1: the pipeline has no `stages:` list")
     }
 
-    @Test("--set overrides a stage parameter; unknown stages and keys are suggested")
+    @Test("--set overrides a stage parameter; unknown stages are suggested")
     func overrides() throws {
         let text = "stages:\n  - {id: ingest}\n  - {id: cleanse, needs: [ingest]}\n"
         let c = try PipelineConfig.parse(text: text, file: "p.yaml", overrides: ["cleanse.max_reject_rate=0.2"])
         #expect(try c.stage("cleanse")!.double("max_reject_rate", default: 0) == 0.2)
         #expect(error(text, overrides: ["clense.max_reject_rate=0.2"]).contains("did you mean `cleanse`?"))
-        #expect(error(text, overrides: ["cleanse.max_rejct_rate=0.2"]).contains("did you mean `max_reject_rate`?"))
+        #expect(error(text, overrides: ["cleanse.id=x"]).contains("is not a parameter that can be set"))
         #expect(error(text, overrides: ["cleanse"]).contains("--set expects stage.key=value"))
     }
 

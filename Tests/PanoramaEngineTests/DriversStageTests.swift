@@ -1,32 +1,10 @@
 import Foundation
 import Testing
+import PanoramaStages
+import PanoramaTestSupport
 import PanoramaConfig
 import PanoramaCore
 @testable import PanoramaEngine
-
-/// A temporary folder removed when the value is released.
-final class TempDir {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "panorama-engine-test-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func write(_ name: String, _ text: String) {
-        let full = path + "/" + name
-        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
-    }
-
-    func read(_ name: String) -> String? {
-        FileManager.default.contents(atPath: path + "/" + name).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    func remove(_ name: String) { try? FileManager.default.removeItem(atPath: path + "/" + name) }
-}
 
 /// A hand-made warehouse for October 2026: fact_survey partitions (SPEC §3.1) and customer_360 of
 /// M (SPEC §3.2), with the 2⁴-factorial survey data of the PanoramaStages Drivers tests: its model is
@@ -87,13 +65,23 @@ struct DriversWarehouse {
         """
     }
 
-    /// Runs the executor directly through a StageContext.
-    func execute(_ stageParams: String) throws -> StageReport {
+    /// What one stage run reported, with the lineage the engine recorded for it.
+    struct Execution {
+        var report: StageReport
+        var inputs: [LineageEntry]
+        var outputs: [LineageEntry]
+        var quality: JSONValue { report.quality }
+        var warnings: [String] { report.warnings }
+        var summary: String { report.summary }
+    }
+
+    /// Runs the stage directly (no upstream manifests needed) on the hand-made warehouse.
+    func execute(_ stageParams: String) throws -> Execution {
         let config = try PipelineConfig.parse(text: configText(stageParams), file: "test.yaml")
-        let context = StageContext(config: config, stage: config.stage("drivers")!, month: Self.month,
-                                   warehouse: Warehouse(root: warehouse), runId: "test",
-                                   log: RunLogger(quiet: true, sink: { _ in }), beforePublish: nil)
-        return try DriversExecutor().execute(context)
+        let runner = PipelineRunner(config: config, options: RunOptions(), log: RunLogger(quiet: true, sink: { _ in }),
+                                    registry: StageKinds.registry)
+        let (report, reads, published) = try runner.executeStage("drivers", month: Self.month)
+        return Execution(report: report, inputs: report.inputs + reads, outputs: published)
     }
 
     func table(_ name: String) -> String? { dir.read("warehouse/\(name)/month=2026-10/part-0.csv") }
@@ -127,11 +115,11 @@ struct DriversStageTests {
         let modelRow = "0.895522,0.880044,57.857143,0,0.935414,-1,n<10p|negative_coef:hall\n"
         #expect(w.table("drivers") == driversHeader + factorialDriverRows("total", "河北") + factorialDriverRows("value_tier", "C"))
         #expect(w.table("driver_model") == modelHeader + "2026-10,total,河北,32,0," + modelRow + "2026-10,value_tier,C,32,0," + modelRow)
-        #expect(report.inputs.map { "\($0["table"]!.stringValue!) \($0["month"]!.stringValue!) \($0["rows"]!.intValue!)" } == [
+        #expect(report.inputs.map { "\($0.name) \($0.month) \($0.rows!)" } == [
             "fact_survey 2026-08 11", "fact_survey 2026-09 11", "fact_survey 2026-10 10", "customer_360 2026-10 32",
         ])
-        #expect(report.inputs.allSatisfy { ($0["sha256"]?.stringValue?.count ?? 0) == 64 && $0["path"] != nil })
-        #expect(report.outputs.map { $0["table"]!.stringValue! } == ["drivers", "driver_model"])
+        #expect(report.inputs.allSatisfy { $0.sha256.count == 64 && $0.kind == .table })
+        #expect(report.outputs.map(\.name) == ["drivers", "driver_model"])
         #expect(report.quality["months_read"]?.arrayValue?.count == 3)
         #expect(report.warnings.isEmpty)
         // Both brands (16 each) are below min_n 30 and are listed, not fitted.
@@ -182,7 +170,7 @@ struct DriversStageTests {
             Issue.record("should fail without customer_360")
         } catch let e as PanoramaError {
             #expect(e.exitCode == .usage)
-            #expect(e.message.contains("customer_360 of 2026-10"))
+            #expect(e.message.contains("customer_360` of 2026-10"))
             #expect(e.message.contains("--month 2026-10 --until customer360"))
         }
         w.writeBase()
@@ -192,7 +180,7 @@ struct DriversStageTests {
             Issue.record("should fail without fact_survey")
         } catch let e as PanoramaError {
             #expect(e.exitCode == .usage)
-            #expect(e.message.contains("fact_survey of 2026-10") && e.message.contains("--until cleanse"))
+            #expect(e.message.contains("fact_survey` of 2026-10") && e.message.contains("--until cleanse"))
         }
         #expect(w.table("drivers") == nil)
     }
@@ -223,8 +211,8 @@ struct DriversStageTests {
         // A single name is a one-element list; segment_by may be empty (total only).
         #expect(message("drivers: hall, segment_by: []") == "no error")
         #expect(w.table("drivers")!.split(separator: "\n").count == 2)
-        // Unknown keys are rejected by the config parser itself (PipelineConfig.kindKeys).
-        #expect(throws: ConfigError.self) { try PipelineConfig.parse(text: w.configText("min_N: 5"), file: "test.yaml") }
+        // Unknown keys are rejected by validation against the stage registry.
+        #expect(throws: ConfigError.self) { try StageKinds.parsePipeline(text: w.configText("min_N: 5"), file: "test.yaml") }
     }
 
     @Test("through the runner: manifest ok with parameters and inputs, and a re-run rewrites byte-identical partitions")
@@ -234,14 +222,14 @@ struct DriversStageTests {
         w.writeBase()
         let config = try PipelineConfig.parse(text: w.configText("window_months: 3, min_n: 16, \(fourDrivers)"), file: "test.yaml")
         let runner = PipelineRunner(config: config, options: RunOptions(months: .one(DriversWarehouse.month)),
-                                    log: RunLogger(quiet: true, sink: { _ in }))
+                                    log: RunLogger(quiet: true, sink: { _ in }), registry: StageKinds.registry)
         let first = runner.run()
         #expect(first.exitCode == .ok)
         let drivers = w.table("drivers"), model = w.table("driver_model")
         let manifest = Warehouse(root: w.warehouse).manifest(DriversWarehouse.month, stage: "drivers")
-        #expect(manifest?["status"]?.stringValue == "ok")
-        #expect(manifest?["parameters"]?["window_months"]?.intValue == 3)
-        #expect(manifest?["inputs"]?.arrayValue?.count == 4)
+        #expect(manifest?.status == .ok)
+        #expect(manifest?.parameters["window_months"]?.intValue == 3)
+        #expect(manifest?.inputs.count == 4)
         #expect(runner.run().exitCode == .ok)
         #expect(w.table("drivers") == drivers && w.table("driver_model") == model)
         #expect(model?.split(separator: "\n").count == 1 + 4)

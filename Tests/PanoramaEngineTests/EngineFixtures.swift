@@ -2,6 +2,7 @@ import Foundation
 import PanoramaConfig
 import PanoramaCore
 import PanoramaEngine
+import PanoramaStages
 
 /// A temporary project folder (inputs, warehouse, config) removed when released.
 final class Workspace {
@@ -42,7 +43,8 @@ final class Workspace {
 
     /// Runs the pipeline, capturing stderr lines.
     func run(_ config: PipelineConfig, _ options: RunOptions = RunOptions(), beforePublish: (() throws -> Void)? = nil) -> RunOutcome {
-        var runner = PipelineRunner(config: config, options: options, log: RunLogger(sink: { [weak self] in self?.lines.append($0) }))
+        var runner = PipelineRunner(config: config, options: options, log: RunLogger(sink: { [weak self] in self?.lines.append($0) }),
+                                    registry: StageKinds.registry)
         runner.beforePublish = beforePublish
         return runner.run()
     }

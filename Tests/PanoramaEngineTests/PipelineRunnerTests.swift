@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import PanoramaConfig
 import PanoramaCore
+import PanoramaStages
 @testable import PanoramaEngine
 
 @Suite("Pipeline runner: selection, partitions, manifests, exit codes")
@@ -146,7 +147,8 @@ struct PipelineRunnerTests {
         let ws = Workspace()
         ws.writeMonth("2026-10")
         var lines: [String] = []
-        let runner = PipelineRunner(config: try ws.config(), options: RunOptions(), log: RunLogger(format: .json, sink: { lines.append($0) }))
+        let runner = PipelineRunner(config: try ws.config(), options: RunOptions(), log: RunLogger(format: .json, sink: { lines.append($0) }),
+                                    registry: StageKinds.registry)
         #expect(runner.run().exitCode == .ok)
         let summaries = lines.compactMap { JSONValue.parse(Array($0.utf8)) }.filter { $0["event"]?.stringValue == "summary" }
         #expect(summaries.count == 2)

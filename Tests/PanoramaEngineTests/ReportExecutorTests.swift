@@ -3,6 +3,8 @@ import Testing
 import PanoramaConfig
 import PanoramaCore
 @testable import PanoramaEngine
+import PanoramaStages
+import PanoramaTestSupport
 
 /// A temporary project with hand-written warehouse partitions for the report stage.
 private final class ReportWorkspace {
@@ -44,7 +46,8 @@ private final class ReportWorkspace {
 
     func run(_ config: PipelineConfig, stages: [String] = ["report"]) -> RunOutcome {
         let options = RunOptions(months: .one(Month(key: "2026-10")!), selection: StageSelection(stages: stages))
-        return PipelineRunner(config: config, options: options, log: RunLogger(sink: { [weak self] in self?.lines.append($0) })).run()
+        return PipelineRunner(config: config, options: options, log: RunLogger(sink: { [weak self] in self?.lines.append($0) }),
+                              registry: StageKinds.registry).run()
     }
 
     static let kpiHeader = "month,kpi,dimension,member,value,base,prev_value,mom_change,mom_unit,target,target_gap,polarity,direction,alert\n"
@@ -90,7 +93,8 @@ private final class ReportWorkspace {
         """)
         write("\(w)/_manifests/2026-10/cleanse.json", """
         {"stage": "cleanse", "kind": "cleanse", "month": "2026-10", "status": "ok",
-         "inputs": [{"source": "customers", "path": "input/2026-10/customers.csv", "sha256": "\(String(repeating: "d", count: 64))", "rows": 1000}],
+         "inputs": [{"kind": "delivery", "name": "customers", "month": "2026-10", "path": "input/2026-10/customers.csv", "rows": 1000, "sha256": "\(String(repeating: "d", count: 64))"}],
+         "outputs": [],
          "quality": {"max_reject_rate": 0.05, "sources": [
            {"source": "customers", "read": 1000, "clean": 990, "quarantined": 10, "reasons": {"MISSING_FIELD": 4, "BAD_MSISDN": 6}},
            {"source": "usage", "read": 990, "clean": 990, "quarantined": 0, "reasons": {}}]}}
@@ -123,8 +127,8 @@ private final class ReportWorkspace {
 struct ReportExecutorTests {
     @Test("the kind is registered with its parameters")
     func registered() {
-        #expect(StageKinds.executor(for: "report") != nil)
-        #expect(PipelineConfig.kindKeys["report"] == ["lang", "arrow_colors", "history_months"])
+        #expect(StageKinds.registry.kind(named: "report") != nil)
+        #expect(StageKinds.registry.kind(named: "report")?.parameters.map(\.name) == ["lang", "arrow_colors", "history_months"])
     }
 
     @Test("a run writes panorama.html, panorama.xml (valid) and the neutralised lists, and a manifest with their checksums")
@@ -152,14 +156,14 @@ struct ReportExecutorTests {
         #expect(xml.contains("<note code=\"hv_retention_absent\" reason=\"no_snapshot_partition\" snapshot=\"2025-12\"/>"))
 
         let manifest = try #require(Warehouse(root: ws.path + "/warehouse").manifest(Month(key: "2026-10")!, stage: "report"))
-        #expect(manifest["status"]?.stringValue == "ok")
-        let outputs = manifest["outputs"]?.arrayValue ?? []
-        #expect(outputs.map { $0["file"]?.stringValue ?? "" } == ["panorama.html", "panorama.xml", "churn_watch.csv", "detractor_repair.csv", "care_calendar.csv"])
-        for o in outputs {
-            let bytes = [UInt8](FileManager.default.contents(atPath: o["path"]?.stringValue ?? "") ?? Data())
-            #expect(o["sha256"]?.stringValue == SHA256Digest.hex(bytes))
+        #expect(manifest.status == .ok)
+        #expect(manifest.outputs.map(\.name) == ["panorama.html", "panorama.xml", "churn_watch.csv", "detractor_repair.csv", "care_calendar.csv"])
+        for o in manifest.outputs {
+            #expect(o.kind == .file)
+            let bytes = [UInt8](FileManager.default.contents(atPath: o.path) ?? Data())
+            #expect(o.sha256 == SHA256Digest.hex(bytes))
         }
-        let inputs = (manifest["inputs"]?.arrayValue ?? []).map { "\($0["table"]?.stringValue ?? "")@\($0["month"]?.stringValue ?? "")" }
+        let inputs = manifest.inputs.map { "\($0.name)@\($0.month)" }
         #expect(inputs == ["kpi@2026-10", "drivers@2026-10", "driver_model@2026-10", "churn_watch@2026-10",
                            "detractor_repair@2026-10", "care_calendar@2026-10", "kpi@2026-09"])
     }
@@ -194,7 +198,7 @@ struct ReportExecutorTests {
         let outcome = ws.run(try ws.config())
         #expect(outcome.exitCode == .usage)
         let message = outcome.error ?? ""
-        #expect(message.contains("`kpi`") && message.contains("2026-10") && message.contains("--stage kpi"), "\(message)")
+        #expect(message.contains("`kpi`") && message.contains("2026-10") && message.contains("--until kpi"), "\(message)")
         #expect(!ws.exists("reports/2026-10/panorama.html"))
     }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import PanoramaTestSupport
+import PanoramaEngine
 import PanoramaCore
 @testable import PanoramaStages
 
@@ -9,9 +11,9 @@ struct CleanseTests {
         let dir = TempDir()
         HandFixture.write(to: dir)
         let out = try Cleanse(month: Month(key: "2026-10")!, settings: CleanseSettings(maxRejectRate: 1))
-            .run(inputDir: dir.path + "/2026-10", encodings: [:])
+            .run(deliveries: try Deliveries.read(dir.path + "/2026-10"), encodings: [:])
         var tables: [String: String] = [:]
-        for t in out.tables { tables[t.name] = String(decoding: t.csv.bytes, as: UTF8.self) }
+        for t in out.tables { tables[t.table.name] = String(decoding: t.csv.bytes, as: UTF8.self) }
         return (out, tables)
     }
 
@@ -34,8 +36,8 @@ struct CleanseTests {
             var cleanse = Cleanse(month: Month(key: "2026-10")!, settings: CleanseSettings(maxRejectRate: 1))
             cleanse.largeFileBytes = 0
             cleanse.piecesPerLargeFile = parts
-            let out = try cleanse.run(inputDir: dir.path + "/2026-10", encodings: [:])
-            return (out.tables.map { $0.name + "\n" + String(decoding: $0.csv.bytes, as: UTF8.self) },
+            let out = try cleanse.run(deliveries: try Deliveries.read(dir.path + "/2026-10"), encodings: [:])
+            return (out.tables.map { $0.table.name + "\n" + String(decoding: $0.csv.bytes, as: UTF8.self) },
                     out.quality.map { q in
                         "\(q.read) \(q.clean) \(q.quarantined) \(q.blankLines) "
                             + q.quarantinedByCode.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: " ")
@@ -56,7 +58,7 @@ struct CleanseTests {
             + "C1,13800138000,北京,\"朝阳\n区\",gotone,gold,M,1980-05-06,2010-01-01,active,\n"
             + "C2,13800138001,石家庄,,gotone,diamond,M,1990-01-02,2015-03-04,active,\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: dir.path + "/customers.csv"))
-        let file = try DeliveryFile(source: .customers, path: dir.path + "/customers.csv", encoding: .utf8)
+        let file = try DeliveryFile(source: .customers, delivery: try Deliveries.file(dir.path + "/customers.csv"), encoding: .utf8)
         let bytes = Array(text.utf8)
         let inside = bytes.firstIndex(of: 0x0A)! + 1 + Array("C1,13800138000,北京,\"朝阳\n".utf8).count
         var lines: [Int] = []
@@ -160,7 +162,7 @@ struct CleanseTests {
         let dir = TempDir()
         HandFixture.write(to: dir)
         let out = try Cleanse(month: Month(key: "2026-10")!, settings: CleanseSettings(maxRejectRate: 0.05))
-            .run(inputDir: dir.path + "/2026-10", encodings: [:])
+            .run(deliveries: try Deliveries.read(dir.path + "/2026-10"), encodings: [:])
         #expect(out.gateFailures.count == 4)
         #expect(out.gateFailures[0].hasPrefix("customers: 12 of 17 rows quarantined"))
     }
@@ -171,7 +173,7 @@ struct CleanseTests {
         HandFixture.write(to: dir)
         dir.write("2026-10/usage.csv", "customer_id,month,mou\nC1,2026-10,5\n")
         do {
-            _ = try Cleanse(month: Month(key: "2026-10")!, settings: CleanseSettings()).run(inputDir: dir.path + "/2026-10", encodings: [:])
+            _ = try Cleanse(month: Month(key: "2026-10")!, settings: CleanseSettings()).run(deliveries: try Deliveries.read(dir.path + "/2026-10"), encodings: [:])
             Issue.record("expected an error")
         } catch let e as PanoramaError {
             #expect(e.exitCode == .dataQuality)
@@ -186,19 +188,19 @@ struct CleanseTests {
         HandFixture.write(to: dir)
         let gb = String.Encoding(rawValue: 0x80000632)
         for name in ["customers", "usage", "surveys", "complaints"] {
-            let text = dir.read("2026-10/\(name).csv")
+            let text = dir.text("2026-10/\(name).csv")
             dir.write("gb/\(name).csv", [UInt8](text.data(using: gb)!))
         }
         let month = Month(key: "2026-10")!
-        let utf = try Cleanse(month: month, settings: CleanseSettings(maxRejectRate: 1)).run(inputDir: dir.path + "/2026-10", encodings: [:])
+        let utf = try Cleanse(month: month, settings: CleanseSettings(maxRejectRate: 1)).run(deliveries: try Deliveries.read(dir.path + "/2026-10"), encodings: [:])
         var enc: [Source: InputEncoding] = [:]
         for s in Source.allCases { enc[s] = .gb18030 }
-        let gbOut = try Cleanse(month: month, settings: CleanseSettings(maxRejectRate: 1)).run(inputDir: dir.path + "/gb", encodings: enc)
+        let gbOut = try Cleanse(month: month, settings: CleanseSettings(maxRejectRate: 1)).run(deliveries: try Deliveries.read(dir.path + "/gb"), encodings: enc)
         #expect(utf.tables[0].csv.bytes == gbOut.tables[0].csv.bytes)
         #expect(utf.tables[3].csv.bytes == gbOut.tables[3].csv.bytes)
         // Reading GB18030 bytes as UTF-8 fails with the offset and the hint.
         do {
-            _ = try Cleanse(month: month, settings: CleanseSettings()).run(inputDir: dir.path + "/gb", encodings: [:])
+            _ = try Cleanse(month: month, settings: CleanseSettings()).run(deliveries: try Deliveries.read(dir.path + "/gb"), encodings: [:])
             Issue.record("expected an encoding error")
         } catch let e as PanoramaError {
             #expect(e.message.contains("is not valid UTF-8 at byte offset"))

@@ -1,9 +1,11 @@
 import Testing
+import PanoramaEngine
+import PanoramaTestSupport
 import PanoramaCore
 @testable import PanoramaStages
 
-func table(_ text: String) -> CSVTable { try! CSVTable.parse(Array(text.utf8), name: "fixture") }
-func columnar(_ text: String) -> ColumnarTable { try! ColumnarTable.parse(Array(text.utf8), name: "fixture") }
+func table(_ text: String) -> ColumnarTable { ColumnarTable.fixture(text) }
+func columnar(_ text: String) -> ColumnarTable { ColumnarTable.fixture(text) }
 
 /// Fourteen customers over Aug–Oct 2026 (M = 2026-10); every number below is worked out by hand.
 enum ThreeMonthFixture {
@@ -117,7 +119,7 @@ struct Customer360Tests {
         // complaints_3m = K1 (Oct) + K0 (Aug); Sep partition missing. All five flags → score 100, high.
         // Birthday and join anniversary fall in November: care_birthday true, anniversary 2026 − 2015 = 11.
         let lines = text(out.customer360).split(separator: "\n")
-        #expect(String(lines[0]) == Customer360.columns.joined(separator: ","))
+        #expect(String(lines[0]) == Customer360Stage.customer360.columns.joined(separator: ","))
         #expect(String(lines[1]) == "2026-10,A01,138****0001,石家庄,长安区,gotone,gold,M,45,131,200,100,1,0.6,0.4,10,400,300,-50,A,true,false,3,4,detractor,2,0,true,true,true,true,true,100,high,true,11")
     }
 

@@ -1,4 +1,6 @@
 import Testing
+import PanoramaEngine
+import PanoramaTestSupport
 import PanoramaCore
 @testable import PanoramaStages
 import PanoramaStats
@@ -193,7 +195,7 @@ struct DriversTests {
         let three = Array(Factorial.responses(prefix: "c").prefix(3))
         let (d3, m3, _) = try Factorial.run(three, [:], DriversSettings(minN: 100, drivers: Factorial.drivers))
         #expect(m3.hasSuffix("\n2026-10,total,河北,3,0,,,,,,,singular\n"))
-        #expect(d3 == Drivers.driverColumns.joined(separator: ",") + "\n")
+        #expect(d3 == DriversStage.drivers.columns.joined(separator: ",") + "\n")
         let (_, m0, _) = try Factorial.run([], [:], DriversSettings())
         #expect(m0.hasSuffix("\n2026-10,total,河北,0,0,,,,,,,singular\n"))
         let flat = Factorial.responses(prefix: "c").map { DriverResponse(customerId: $0.customerId, nps: 8, scores: $0.scores) }

@@ -1,31 +1,6 @@
 import Foundation
 import PanoramaCore
-
-/// A temporary folder removed when the value is released.
-final class TempDir {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "panorama-test-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func write(_ name: String, _ text: String) {
-        write(name, Array(text.utf8))
-    }
-
-    func write(_ name: String, _ bytes: [UInt8]) {
-        let full = path + "/" + name
-        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: full, contents: Data(bytes))
-    }
-
-    func read(_ name: String) -> String {
-        String(decoding: FileManager.default.contents(atPath: path + "/" + name) ?? Data(), as: UTF8.self)
-    }
-}
+import PanoramaTestSupport
 
 /// Hand-written deliveries for October 2026 with one row for every rule of SPEC §2 (line numbers in comments).
 enum HandFixture {

@@ -1,4 +1,5 @@
 import Testing
+import PanoramaTestSupport
 import PanoramaCore
 @testable import PanoramaStages
 
@@ -47,7 +48,7 @@ enum KPIFixture {
 
     """)
 
-    static func run(previous: CSVTable? = previous, snapshot: ColumnarTable? = snapshot, _ configure: (inout KPISettings) -> Void = { _ in }) throws -> [KPIRow] {
+    static func run(previous: ColumnarTable? = previous, snapshot: ColumnarTable? = snapshot, _ configure: (inout KPISettings) -> Void = { _ in }) throws -> [KPIRow] {
         var s = KPISettings()
         s.province = "河北"
         s.targets = ["sat_index": (85, [:]), "churn_rate": (10, [:]), "nps": (nil, ["石家庄": 10])]

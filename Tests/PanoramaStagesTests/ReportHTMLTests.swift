@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PanoramaTestSupport
 import PanoramaCore
 @testable import PanoramaStages
 
@@ -89,7 +90,7 @@ struct ReportHTMLTests {
         let mark = "<span class=\"chg red\"><span class=\"arrow\">▲</span> +25.0% <span class=\"assess\">unfavourable</span></span>"
         #expect(cn.contains(mark))
         #expect(western.contains(mark))
-        let row = try! ReportKPIRow.rows(from: ReportFixture.table(ReportFixture.kpi)).first { $0.kpi == "complaint_rate" }!
+        let row = try! KPIRow.read(ReportFixture.table(ReportFixture.kpi)).first { $0.kpi == "complaint_rate" }!
         #expect(ChangeMark(row, rule: .cn) == ChangeMark(row, rule: .western))
         #expect(ChangeMark(row, rule: .cn).tone == .red)
         #expect(ChangeMark(row, rule: .cn).assessment == .unfavourable)
@@ -144,7 +145,7 @@ struct ReportHTMLTests {
         var data = ReportFixture.data()
         var cells: [String] = []
         for k in 0..<25 { cells += ["C9\(k)", "138****\(1000 + k)", "保定", "gotone", "gold", "A", "300", "60", "offnet"] }
-        data.lists[0] = FollowUpList(name: "churn_watch", table: CSVTable(header: data.lists[0].table.header, cells: cells))
+        data.lists[0] = FollowUpList(name: "churn_watch", table: ColumnarTable.fixture(header: data.lists[0].table.header, cells: cells))
         let html = ReportFixture.render(.en, data: data).html
         #expect(html.contains("Churn watch: 25 customers"))
         #expect(html.contains("138****1019"))

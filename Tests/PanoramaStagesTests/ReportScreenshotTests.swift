@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PanoramaTestSupport
 import PanoramaCore
 @testable import PanoramaStages
 
@@ -7,16 +8,16 @@ import PanoramaCore
 struct ReportScreenshotTests {
     /// Screenshots a file with headless Chromium; nil (with an issue recorded) when Chromium is missing.
     static func screenshot(_ htmlPath: String, to png: String) throws -> Int? {
-        guard let chromium = ReportTool.find(["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]) else {
+        guard let chromium = ExternalTool.find(["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]) else {
             Issue.record("headless Chromium is not installed: CI must install it (apt-get install -y chromium)")
             return nil
         }
         let profile = (png as NSString).deletingPathExtension + "-profile"
-        let result = try ReportTool.run(chromium, [
+        let result = try ExternalTool.run(chromium, [
             "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile)",
             "--screenshot=\(png)", "--window-size=1200,2000", "file://\(htmlPath)",
         ], timeout: 120)
-        #expect(result.status == 0, "chromium: \(result.output)")
+        #expect(result.status == 0, "chromium: \(result.out)\(result.err)")
         return (try? FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PanoramaTestSupport
 import PanoramaCore
 @testable import PanoramaStages
 
@@ -122,7 +123,7 @@ enum ReportFixture {
         SourceQualityCounts(source: "complaints", read: 120, clean: 120, quarantined: 0, reasons: []),
     ]
 
-    static func table(_ csv: String) -> CSVTable { try! CSVTable.parse(Array(csv.utf8), name: "fixture") }
+    static func table(_ csv: String) -> ColumnarTable { ColumnarTable.fixture(csv) }
 
     static let lineage = ReportLineage(
         inputs: [LineageItem(name: "customers", month: "2026-10", path: "data/input/2026-10/customers.csv",
@@ -134,10 +135,10 @@ enum ReportFixture {
 
     static func data() -> ReportData {
         ReportData(
-            kpis: try! ReportKPIRow.rows(from: table(kpi)),
-            history: history.flatMap { try! ReportKPIRow.rows(from: table($0.1)) },
-            drivers: try! DriverRow.rows(from: table(drivers)),
-            models: try! DriverModelRow.rows(from: table(driverModel)),
+            kpis: try! KPIRow.read(table(kpi)),
+            history: history.flatMap { try! KPIRow.read(table($0.1)) },
+            drivers: try! DriverRow.read(table(drivers)),
+            models: try! DriverModelRow.read(table(driverModel)),
             lists: [FollowUpList(name: "churn_watch", table: table(churnWatch)),
                     FollowUpList(name: "detractor_repair", table: table(detractorRepair)),
                     FollowUpList(name: "care_calendar", table: table(careCalendar))],
@@ -161,7 +162,7 @@ enum ReportFixture {
         b.kpis = b.kpis.map { var r = $0; r.alert = "none"; return r }
         b.drivers = []
         b.models = []
-        b.lists = b.lists.map { FollowUpList(name: $0.name, table: CSVTable(header: $0.table.header, cells: [])) }
+        b.lists = b.lists.map { FollowUpList(name: $0.name, table: ColumnarTable.fixture(header: $0.table.header, cells: [])) }
         var c = data()
         c.retention = .snapshotAfterMonth(Month(key: "2026-12")!)
         c.quality = [SourceQualityCounts(source: "customers", read: 5, clean: 5, quarantined: 0, reasons: [])]
@@ -178,52 +179,6 @@ enum ReportFixture {
         d.quality = [SourceQualityCounts(source: "surveys", read: 20, clean: 10, quarantined: 10,
                                          reasons: QuarantineCode.allCases.map { ($0.rawValue, 1) })]
         return [(data(), .cn), (b, .western), (c, .cn), (d, .western)]
-    }
-}
-
-/// Runs command-line tools the tests need (xmllint, chromium), found on PATH.
-enum ReportTool {
-    static func find(_ names: [String]) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for name in names {
-            for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
-                return "\(dir)/\(name)"
-            }
-        }
-        return nil
-    }
-
-    /// Runs a tool and returns its exit status and combined output; it is terminated after `timeout` seconds.
-    static func run(_ executable: String, _ arguments: [String], timeout: Double = 60) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// The committed XSD, found from this file's location.
-    static var schemaPath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("reports/schema/panorama.xsd").path
-    }
-
-    /// Validates XML text against the committed XSD; records an issue if xmllint is missing.
-    static func validate(_ xml: String, in dir: TempDir, name: String = "panorama.xml") throws -> (status: Int32, output: String)? {
-        guard let xmllint = find(["xmllint"]) else {
-            Issue.record("xmllint is not installed: install libxml2-utils (apt-get install -y libxml2-utils); CI must install it")
-            return nil
-        }
-        dir.write(name, xml)
-        return try run(xmllint, ["--noout", "--schema", schemaPath, dir.path + "/" + name])
     }
 }
 

@@ -48,15 +48,18 @@ public struct PipelineRunner {
     public var config: PipelineConfig
     public var options: RunOptions
     public var log: RunLogger
+    /// The stage kinds this runner can run.
+    public var registry: StageRegistry
     /// Test hook passed to every stage context (fail between writing and publishing).
     public var beforePublish: (() throws -> Void)?
     /// Called after each stage that ran (stage id, month, wall seconds); the benchmark samples RSS here.
     public var afterStage: ((String, Month, Double) -> Void)?
 
-    public init(config: PipelineConfig, options: RunOptions, log: RunLogger) {
+    public init(config: PipelineConfig, options: RunOptions, log: RunLogger, registry: StageRegistry) {
         self.config = config
         self.options = options
         self.log = log
+        self.registry = registry
     }
 
     /// The months this run covers.
@@ -79,6 +82,9 @@ public struct PipelineRunner {
         let months = self.months()
         let stageIds: [String]
         do {
+            // Every stage's settings are checked before the first stage runs, so a bad parameter of
+            // the last stage cannot let the earlier ones publish first.
+            try registry.validate(config)
             stageIds = try options.selection.resolve(config)
         } catch {
             return fail(outcome, error, month: nil, stage: nil)
@@ -115,26 +121,23 @@ public struct PipelineRunner {
                     stageLogs.append(.object([("stage", .string(id)), ("status", .string("not_run"))]))
                     continue
                 }
-                let stage = config.stage(id)!
+                guard let stage = config.stage(id) else { continue }
                 let clock = ContinuousClock.now
                 let stageStarted = RunLogger.timestamp()
                 do {
                     try checkUpstream(stage, month, warehouse, doneThisRun)
-                    guard let executor = StageKinds.executor(for: stage.kind) else {
-                        throw PanoramaError.usage("stage `\(id)` has kind `\(stage.kind)`, which this version does not implement")
-                    }
                     log.progress(month, id, "running (\(stage.kind))")
-                    let context = StageContext(config: config, stage: stage, month: month, warehouse: warehouse,
-                                               runId: runId, log: log, beforePublish: beforePublish)
-                    let report = try executor.execute(context)
+                    let io = StageIO(config: config, stage: stage, month: month, runId: runId, log: log, warehouse: warehouse,
+                                     registry: registry, beforePublish: beforePublish)
+                    let report = try registry.execute(stage, io)
                     let seconds = seconds(since: clock)
-                    let status = report.failure == nil ? "ok" : "failed"
-                    try warehouse.writeManifest(manifest(stage, month, runId, stageStarted, status, report), month: month, stage: id)
+                    let status: StageManifest.Status = report.failure == nil ? .ok : .failed
+                    try warehouse.writeManifest(manifest(stage, month, runId, stageStarted, status, report, io))
                     for w in report.warnings { log.warning(month, id, w) }
-                    log.summary(month, id, status: status, seconds: seconds, report.summary)
+                    log.summary(month, id, status: status.rawValue, seconds: seconds, report.summary)
                     afterStage?(id, month, seconds)
                     stageLogs.append(.object([
-                        ("stage", .string(id)), ("status", .string(status)), ("seconds", .double((seconds * 1000).rounded() / 1000)),
+                        ("stage", .string(id)), ("status", .string(status.rawValue)), ("seconds", .double((seconds * 1000).rounded() / 1000)),
                         ("summary", .string(report.summary)),
                     ]))
                     if let failure = report.failure { throw failure }
@@ -177,6 +180,18 @@ public struct PipelineRunner {
         return outcome
     }
 
+    /// Runs one stage for one month directly — no lock, no upstream check, no manifest — and returns
+    /// its report with the partitions it read and what it published: for tests and tools that
+    /// exercise one stage kind on a hand-made warehouse.
+    public func executeStage(_ id: String, month: Month) throws -> (report: StageReport, reads: [LineageEntry], published: [LineageEntry]) {
+        guard let stage = config.stage(id) else { throw PanoramaError.usage("no stage `\(id)` in \(config.file)") }
+        try registry.validate(config)
+        let io = StageIO(config: config, stage: stage, month: month, runId: PipelineRunner.makeRunId(options.now), log: log,
+                         warehouse: Warehouse(root: config.warehousePath), registry: registry, beforePublish: beforePublish)
+        let report = try registry.execute(stage, io)
+        return (report, io.reads, io.published)
+    }
+
     private func checkUpstream(_ stage: StageConfig, _ month: Month, _ warehouse: Warehouse, _ done: Set<String>) throws {
         for need in stage.needs where !done.contains(need) {
             if !warehouse.stageSucceeded(month, stage: need) {
@@ -186,25 +201,13 @@ public struct PipelineRunner {
         }
     }
 
-    private func manifest(_ stage: StageConfig, _ month: Month, _ runId: String, _ started: String, _ status: String,
-                          _ report: StageReport) -> JSONValue {
-        .object([
-            ("stage", .string(stage.id)),
-            ("kind", .string(stage.kind)),
-            ("month", .string(month.description)),
-            ("run_id", .string(runId)),
-            ("started", .string(started)),
-            ("finished", .string(RunLogger.timestamp())),
-            ("status", .string(status)),
-            ("parameters", stage.parametersJSON),
-            ("config_sha256", .string(config.hash)),
-            ("version", .string(PanoramaVersion.current)),
-            ("inputs", .array(report.inputs)),
-            ("outputs", .array(report.outputs)),
-            ("quality", report.quality),
-            ("warnings", .array(report.warnings.map { .string($0) })),
-            ("error", report.failure.map { .string($0.message) } ?? .null),
-        ])
+    private func manifest(_ stage: StageConfig, _ month: Month, _ runId: String, _ started: String, _ status: StageManifest.Status,
+                          _ report: StageReport, _ io: StageIO) -> StageManifest {
+        StageManifest(stage: stage.id, kind: stage.kind, month: month, runId: runId, started: started,
+                      finished: RunLogger.timestamp(), status: status, parameters: stage.parametersJSON,
+                      configSha256: config.hash, version: PanoramaVersion.current, inputs: report.inputs + io.reads,
+                      outputs: io.published, qualityJSON: report.quality, warnings: report.warnings,
+                      error: report.failure?.message)
     }
 
     private func fail(_ outcome: RunOutcome, _ error: Error, month: Month?, stage: String?) -> RunOutcome {

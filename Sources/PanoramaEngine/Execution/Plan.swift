@@ -17,16 +17,16 @@ public enum Planner {
         var entries: [PlanEntry] = []
         var states: [String: String] = [:]
         for id in config.orderedStageIds {
-            let stage = config.stage(id)!
+            guard let stage = config.stage(id) else { continue }
             var entry = PlanEntry(stage: id, kind: stage.kind, state: "current", reason: "")
             if let manifest = warehouse.manifest(month, stage: id) {
-                if manifest["status"]?.stringValue != "ok" {
+                if manifest.status != .ok {
                     entry.state = "failed"
-                    entry.reason = manifest["error"]?.stringValue ?? "the last run of this stage failed"
-                } else if let changed = firstChanged(manifest["inputs"]?.arrayValue ?? []) {
+                    entry.reason = manifest.error ?? "the last run of this stage failed"
+                } else if let changed = firstChanged(manifest.inputs) {
                     entry.state = "stale"
-                    entry.reason = "input \(changed) changed since run \(manifest["run_id"]?.stringValue ?? "?")"
-                } else if let changed = firstChanged(manifest["outputs"]?.arrayValue ?? []) {
+                    entry.reason = "input \(changed) changed since run \(manifest.runId)"
+                } else if let changed = firstChanged(manifest.outputs) {
                     entry.state = "stale"
                     entry.reason = "output \(changed) was modified or removed"
                 } else if let up = stage.needs.first(where: { states[$0] != "current" }) {
@@ -36,7 +36,7 @@ public enum Planner {
                     entry.state = "stale"
                     entry.reason = "upstream stage `\(up)` ran after it"
                 } else {
-                    entry.reason = "run \(manifest["run_id"]?.stringValue ?? "?") at \(manifest["finished"]?.stringValue ?? "?")"
+                    entry.reason = "run \(manifest.runId) at \(manifest.finished)"
                 }
             } else {
                 entry.state = "missing"
@@ -49,18 +49,16 @@ public enum Planner {
     }
 
     /// The path of the first recorded file whose checksum differs from the file now on disk.
-    static func firstChanged(_ files: [JSONValue]) -> String? {
+    static func firstChanged(_ files: [LineageEntry]) -> String? {
         for f in files {
-            guard let path = f["path"]?.stringValue, let sha = f["sha256"]?.stringValue else { continue }
-            guard let bytes = try? FileIO.read(path) else { return path }
-            if SHA256Digest.hex(bytes) != sha { return path }
+            guard let bytes = try? FileIO.read(f.path) else { return f.path }
+            if SHA256Digest.hex(bytes) != f.sha256 { return f.path }
         }
         return nil
     }
 
-    static func upstreamNewer(_ warehouse: Warehouse, _ month: Month, _ id: String, than manifest: JSONValue) -> Bool {
-        guard let up = warehouse.manifest(month, stage: id)?["finished"]?.stringValue,
-              let mine = manifest["started"]?.stringValue else { return false }
-        return up > mine
+    static func upstreamNewer(_ warehouse: Warehouse, _ month: Month, _ id: String, than manifest: StageManifest) -> Bool {
+        guard let up = warehouse.manifest(month, stage: id)?.finished else { return false }
+        return up > manifest.started
     }
 }

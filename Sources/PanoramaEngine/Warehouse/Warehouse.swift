@@ -1,22 +1,40 @@
 import Foundation
 import PanoramaCore
 
-/// One table partition to publish: its name and the CSV bytes.
+/// One table partition to publish: its declared table and the CSV bytes.
 public struct TableOutput {
-    public var table: String
+    public var table: TableSchema
     public var bytes: [UInt8]
     public var rows: Int
 
-    public init(table: String, csv: CSVWriter) {
+    /// A partition rendered by a `CSVWriter`.
+    public init(_ table: TableSchema, _ csv: CSVWriter) {
         self.table = table
         self.bytes = csv.bytes
         self.rows = csv.rows
     }
 }
 
+/// A file written outside the warehouse (a report artefact): its name and bytes.
+public struct OutputFile: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+    /// Data rows for CSV files; nil for files without rows.
+    public var rows: Int?
+
+    public init(name: String, bytes: [UInt8], rows: Int? = nil) {
+        self.name = name
+        self.bytes = bytes
+        self.rows = rows
+    }
+}
+
 /// The warehouse folder: hive partitions, manifests and run logs (SPEC §3, §8).
 public struct Warehouse: Sendable {
     public let root: String
+    /// Digests of files this process already hashed or wrote, so a partition published by one
+    /// stage and read by the next in the same run is hashed once.
+    let checksums = ChecksumCache()
 
     public init(root: String) { self.root = root }
 
@@ -33,13 +51,15 @@ public struct Warehouse: Sendable {
 
     public func hasPartition(_ table: String, _ month: Month) -> Bool { FileIO.exists(partitionPath(table, month)) }
 
+    /// The SHA-256 of a file's bytes, reused when this process already hashed the unchanged file.
+    func sha256(of bytes: [UInt8], at path: String) -> String { checksums.sha256(of: bytes, at: path) }
+
     /// Publishes partitions as one unit: every temp file is written and synced first, then all are
     /// renamed; a failure before the renames leaves every previous partition untouched.
     /// `beforeRename` exists so tests can fail a stage in the middle of writing.
-    public func publish(_ outputs: [TableOutput], month: Month,
-                        beforeRename: (() throws -> Void)? = nil) throws -> [JSONValue] {
+    func publish(_ outputs: [TableOutput], month: Month, beforeRename: (() throws -> Void)? = nil) throws -> [LineageEntry] {
         let staged = outputs.map { out -> (tmp: String, final: String) in
-            let final = partitionPath(out.table, month)
+            let final = partitionPath(out.table.name, month)
             return (final + ".tmp-\(getpid())", final)
         }
         let digests: [String]
@@ -64,15 +84,11 @@ public struct Warehouse: Sendable {
             guard rename(s.tmp, s.final) == 0 else {
                 throw PanoramaError.runtime("cannot publish \(s.final): \(String(cString: strerror(errno)))")
             }
-            ChecksumCache.shared.remember(digests[k], for: s.final)
+            checksums.remember(digests[k], for: s.final)
         }
         return outputs.enumerated().map { k, out in
-            .object([
-                ("table", .string(out.table)),
-                ("path", .string(partitionPath(out.table, month))),
-                ("rows", .int(out.rows)),
-                ("sha256", .string(digests[k])),
-            ])
+            LineageEntry(kind: .table, name: out.table.name, month: month, path: partitionPath(out.table.name, month),
+                         rows: out.rows, sha256: digests[k])
         }
     }
 
@@ -90,18 +106,18 @@ public struct Warehouse: Sendable {
         return removed
     }
 
-    /// The manifest a stage wrote for a month, if any.
-    public func manifest(_ month: Month, stage: String) -> JSONValue? {
-        guard let bytes = try? FileIO.read(manifestPath(month, stage: stage)) else { return nil }
-        return JSONValue.parse(bytes)
+    /// The manifest a stage wrote for a month, if any (nil also when it cannot be read).
+    public func manifest(_ month: Month, stage: String) -> StageManifest? {
+        guard let bytes = try? FileIO.read(manifestPath(month, stage: stage)), let json = JSONValue.parse(bytes) else { return nil }
+        return StageManifest(json: json)
     }
 
     /// Whether the stage's manifest for the month says it published successfully.
     public func stageSucceeded(_ month: Month, stage: String) -> Bool {
-        manifest(month, stage: stage)?["status"]?.stringValue == "ok"
+        manifest(month, stage: stage)?.status == .ok
     }
 
-    public func writeManifest(_ manifest: JSONValue, month: Month, stage: String) throws {
-        try FileIO.writeAtomically(manifest.serialized(), to: manifestPath(month, stage: stage))
+    public func writeManifest(_ manifest: StageManifest) throws {
+        try FileIO.writeAtomically(manifest.json.serialized(), to: manifestPath(manifest.month, stage: manifest.stage))
     }
 }

@@ -1,16 +1,10 @@
 import PanoramaCore
-
-/// Settings of a `cleanse` stage (SPEC §3.1, §7).
-public struct CleanseSettings: Sendable {
-    /// Quality gate: a source whose quarantined/read share is greater than this fails the month.
-    public var maxRejectRate: Double = 0.05
-    public init(maxRejectRate: Double = 0.05) { self.maxRejectRate = maxRejectRate }
-}
+import PanoramaEngine
 
 /// What `cleanse` produced for a month: the clean tables, the quarantine table, and the counts.
 public struct CleanseOutput {
     /// Tables in publish order: dim_customer, fact_usage, fact_survey, fact_complaint, quarantine.
-    public var tables: [(name: String, csv: CSVWriter)]
+    public var tables: [(table: TableSchema, csv: CSVWriter)]
     public var quality: [SourceQuality]
     /// Sources whose reject share broke the gate (empty when the month passes).
     public var gateFailures: [String]
@@ -48,17 +42,19 @@ public struct Cleanse {
         func raw(_ range: Range<Int>) -> String { String(decoding: text[range], as: UTF8.self) }
     }
 
-    /// Reads the four files in `inputDir` (encodings per source) and applies the rules.
+    /// Applies the rules to the month's deliveries (one per source, in `Source` order, as the engine
+    /// read them; encodings per source).
     ///
-    /// The four files are opened (read, checksummed, decoded) in parallel; their records are then
+    /// The files are decoded in parallel; their records are then
     /// field-checked in parallel pieces — large files cut in four at line ends — since the field
     /// checks of a row do not depend on other rows. Then, in file order, UNKNOWN_CUSTOMER against
     /// the clean customers and DUPLICATE_KEY against the rows accepted so far decide what is kept.
     /// The result is the same as checking row by row.
-    public func run(inputDir: String, encodings: [Source: InputEncoding]) throws -> CleanseOutput {
+    public func run(deliveries: [Delivery], encodings: [Source: InputEncoding]) throws -> CleanseOutput {
+        precondition(deliveries.count == Source.allCases.count, "one delivery per source")
         let files = try parallelMap(Source.allCases.count) { k -> DeliveryFile in
             let source = Source.allCases[k]
-            return try DeliveryFile(source: source, path: inputDir + "/" + source.fileName, encoding: encodings[source] ?? .utf8)
+            return try DeliveryFile(source: source, delivery: deliveries[k], encoding: encodings[source] ?? .utf8)
         }
         let ranges = files.map { $0.recordRanges(parts: $0.byteCount > largeFileBytes ? piecesPerLargeFile : 1) }
         let jobs = ranges.enumerated().flatMap { f, rs in rs.indices.map { (file: f, piece: $0) } }
@@ -73,15 +69,15 @@ public struct Cleanse {
         // then the other three files, which no longer depend on each other, in parallel.
         let customers = settle(checked[0], knownCustomers: nil)
         let others = try parallelMap(checked.count - 1) { settle(checked[1 + $0], knownCustomers: customers.accepted) }
-        var quarantine = CSVWriter(header: ["source", "line", "reason", "detail", "raw"])
-        var tables: [(name: String, csv: CSVWriter)] = []
+        var quarantine = CSVWriter(header: CleanseStage.quarantine.columns)
+        var tables: [(table: TableSchema, csv: CSVWriter)] = []
         var quality: [SourceQuality] = []
         for part in [customers] + others {
             tables.append((part.quality.source.cleanTable, part.clean))
             quality.append(part.quality)
             quarantine.append(part.quarantine)
         }
-        tables.append(("quarantine", quarantine))
+        tables.append((CleanseStage.quarantine, quarantine))
         let failures = quality.filter { $0.rejectShare > settings.maxRejectRate }.map {
             "\($0.source.rawValue): \($0.quarantined) of \($0.read) rows quarantined (\(formatNumber(100 * $0.rejectShare) ?? "")% > \(formatNumber(100 * settings.maxRejectRate) ?? "")%)"
         }
@@ -101,7 +97,7 @@ public struct Cleanse {
     /// DUPLICATE_KEY to the field-checked rows of one file, in file order.
     func settle(_ file: CheckedFile, knownCustomers: ByteKeyIndex?) -> SettledFile {
         var q = file.quality
-        var clean = CSVWriter(header: SourceRules.outputColumns(q.source))
+        var clean = CSVWriter(header: q.source.cleanTable.columns)
         clean.reserve(file.pieces.reduce(0) { $0 + $1.staging.bytes.count })
         var quarantine = CSVWriter(header: [])
         var accepted = ByteKeyIndex(capacity: file.pieces.reduce(0) { $0 + $1.outcomes.count })

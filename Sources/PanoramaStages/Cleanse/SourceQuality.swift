@@ -37,3 +37,25 @@ public struct SourceQuality: Sendable {
         ])
     }
 }
+
+extension SourceQuality {
+    /// Reads the manifest form; nil when a field is missing.
+    public init?(json: JSONValue) {
+        guard let name = json["source"]?.stringValue, let source = Source(rawValue: name) else { return nil }
+        self.init(source: source, file: json["file"]?.stringValue ?? "", sha256: json["sha256"]?.stringValue ?? "",
+                  bytes: json["bytes"]?.intValue ?? 0)
+        read = json["read"]?.intValue ?? 0
+        clean = json["clean"]?.intValue ?? 0
+        blankLines = json["blank_lines"]?.intValue ?? 0
+        if case .object(let pairs)? = json["reasons"] {
+            for (code, rows) in pairs {
+                guard let c = QuarantineCode(rawValue: code) else { return nil }
+                quarantinedByCode[c] = rows.intValue ?? 0
+            }
+        }
+        if case .object(let pairs)? = json["nulled"] {
+            for (field, rows) in pairs { nulled[field] = rows.intValue ?? 0 }
+        }
+        extraColumns = json["extra_columns"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+}

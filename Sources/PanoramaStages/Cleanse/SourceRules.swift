@@ -39,16 +39,6 @@ struct SourceRules {
         }
     }
 
-    static func outputColumns(_ source: Source) -> [String] {
-        switch source {
-        case .customers:
-            return ["customer_id", "msisdn", "city", "county", "brand", "vip_level", "gender", "birth_date",
-                    "join_date", "status", "churn_date"]
-        default:
-            return source.columns.map(\.name)
-        }
-    }
-
     /// Checks one row (values in SPEC column order) and renders its clean form at the end of `out`.
     func check(_ v: [String], into out: inout CSVWriter) throws(Rejection) -> PendingRow {
         let start = out.bytes.count

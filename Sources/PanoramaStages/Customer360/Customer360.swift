@@ -1,4 +1,5 @@
 import PanoramaCore
+import PanoramaEngine
 
 /// The clean tables stage `customer360` reads for month M (SPEC §3.2): M-1 and M-2 only where
 /// their partitions are present.
@@ -181,25 +182,21 @@ public struct Customer360 {
 
     public init(settings: Customer360Settings) { self.settings = settings }
 
-    public static let columns = [
-        "month", "customer_id", "msisdn_masked", "city", "county", "brand", "vip_level", "gender", "age", "tenure_months",
-        "arpu", "mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance", "arpu_prev", "arpu_3m_avg",
-        "arpu_change_pct", "value_tier", "high_value", "churned_in_month", "nps", "overall_sat", "nps_category",
-        "complaints_3m", "open_complaints", "flag_bill_drop", "flag_call_forward", "flag_offnet", "flag_complaint",
-        "flag_detractor", "churn_risk_score", "risk_level", "care_birthday", "care_anniversary_years",
-    ]
-
     /// value_tier and risk_level texts, indexed by the record's codes.
     static let tiers = ["A", "B", "C", "D"]
     static let riskLevels = ["low", "medium", "high"]
 
     /// The columns read from each input partition.
-    public static let customerColumns = ["customer_id", "msisdn", "city", "county", "brand", "vip_level", "gender",
-                                         "birth_date", "join_date", "churn_date"]
-    public static let usageColumns = ["customer_id", "arpu", "mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance"]
-    public static let arpuColumns = ["customer_id", "arpu"]
-    public static let surveyColumns = ["survey_id", "customer_id", "survey_date", "nps", "overall_sat"] + SurveyDimension.allCases.map(\.rawValue)
-    public static let complaintColumns = ["customer_id", "closed_at"]
+    public static let customerColumns = CleanseStage.dimCustomer.pick([
+        "customer_id", "msisdn", "city", "county", "brand", "vip_level", "gender", "birth_date", "join_date", "churn_date",
+    ])
+    public static let usageColumns = CleanseStage.factUsage.pick([
+        "customer_id", "arpu", "mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance",
+    ])
+    public static let arpuColumns = CleanseStage.factUsage.pick(["customer_id", "arpu"])
+    public static let surveyColumns = CleanseStage.factSurvey.pick(
+        ["survey_id", "customer_id", "survey_date", "nps", "overall_sat"] + SurveyDimension.allCases.map(\.rawValue))
+    public static let complaintColumns = CleanseStage.factComplaint.pick(["customer_id", "closed_at"])
 
     /// Usage of one month joined to the customer rows.
     private struct UsageJoin {
@@ -371,7 +368,7 @@ public struct Customer360 {
             render360(table, table.chunks[part], month, into: &w)
             return w
         }) ?? []
-        var out = CSVWriter(header: Customer360.columns)
+        var out = CSVWriter(header: Customer360Stage.customer360.columns)
         out.reserve(chunks.reduce(0) { $0 + $1.bytes.count })
         for chunk in chunks { out.append(chunk) }
         return out

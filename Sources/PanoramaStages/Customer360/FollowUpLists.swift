@@ -2,12 +2,6 @@ import PanoramaCore
 
 /// The follow-up lists of SPEC §3.3, built from the customer_360 rows (already in customer_id order).
 public enum FollowUpLists {
-    public static let churnWatchColumns = ["customer_id", "msisdn_masked", "city", "brand", "vip_level", "value_tier",
-                                           "arpu_3m_avg", "churn_risk_score", "reasons"]
-    public static let detractorRepairColumns = ["customer_id", "msisdn_masked", "city", "brand", "vip_level", "high_value",
-                                                "nps", "weakest", "complaints_3m", "priority"]
-    public static let careCalendarColumns = ["customer_id", "msisdn_masked", "city", "vip_level", "value_tier", "occasion", "years"]
-
     /// 离网预警: high risk, high value, not churned in M; by score desc, arpu_3m_avg desc, customer_id.
     static func churnWatch(_ table: Customer360Table) -> CSVWriter {
         let picked = table.records.filter { $0.riskLevel == 2 && $0.highValue && !$0.churnedInMonth }.sorted { a, b in
@@ -16,7 +10,7 @@ public enum FollowUpLists {
             if x != y { return x > y }
             return table.idLess(a, b)
         }
-        var w = CSVWriter(header: churnWatchColumns)
+        var w = CSVWriter(header: Customer360Stage.churnWatch.columns)
         for r in picked {
             w.field(bytes: table.customerId(r)); table.writeMaskedMSISDN(r, to: &w)
             w.field(bytes: table.text(r, 2)); w.field(bytes: table.text(r, 4)); w.field(bytes: table.text(r, 5))
@@ -37,7 +31,7 @@ public enum FollowUpLists {
             if a.nps! != b.nps! { return a.nps! < b.nps! }
             return table.idLess(a, b)
         }
-        var w = CSVWriter(header: detractorRepairColumns)
+        var w = CSVWriter(header: Customer360Stage.detractorRepair.columns)
         for r in picked {
             w.field(bytes: table.customerId(r)); table.writeMaskedMSISDN(r, to: &w)
             w.field(bytes: table.text(r, 2)); w.field(bytes: table.text(r, 4)); w.field(bytes: table.text(r, 5))
@@ -64,7 +58,7 @@ public enum FollowUpLists {
             if let y = r.careAnniversaryYears { entries.append((0, r, y)) }
         }
         entries.sort { a, b in a.occasion != b.occasion ? a.occasion < b.occasion : table.idLess(a.row, b.row) }
-        var w = CSVWriter(header: careCalendarColumns)
+        var w = CSVWriter(header: Customer360Stage.careCalendar.columns)
         for e in entries {
             w.field(bytes: table.customerId(e.row)); table.writeMaskedMSISDN(e.row, to: &w)
             w.field(bytes: table.text(e.row, 2)); w.field(bytes: table.text(e.row, 5))

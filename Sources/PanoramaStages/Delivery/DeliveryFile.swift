@@ -1,4 +1,5 @@
 import PanoramaCore
+import PanoramaEngine
 
 /// One delivered CSV file opened for reading: decoded to UTF-8, header matched to the source's
 /// columns (SPEC §2), records streamed with their physical line numbers.
@@ -16,14 +17,15 @@ public struct DeliveryFile {
     public let headerNames: [String]
     var reader: CSVReader
 
-    /// Opens, decodes and matches the header; a missing required column or a bad encoding is exit 3.
-    public init(source: Source, path: String, encoding: InputEncoding) throws {
+    /// Decodes a delivery read by the engine and matches its header; a missing required column or
+    /// a bad encoding is exit 3.
+    public init(source: Source, delivery: Delivery, encoding: InputEncoding) throws {
         self.source = source
-        self.path = path
-        let raw = try FileIO.read(path)
-        self.byteCount = raw.count
-        self.sha256 = ChecksumCache.shared.sha256(of: raw, at: path)
-        let utf8 = try TextDecoding.utf8Bytes(of: raw, encoding: encoding, file: path)
+        self.path = delivery.path
+        let path = delivery.path
+        self.byteCount = delivery.bytes.count
+        self.sha256 = delivery.sha256
+        let utf8 = try TextDecoding.utf8Bytes(of: delivery.bytes, encoding: encoding, file: path)
         var reader = CSVReader(bytes: utf8)
         guard let kind = reader.next() else {
             throw PanoramaError.input("\(path) is empty: a header row is required (columns \(source.columns.map(\.name).joined(separator: ", ")))")

@@ -1,3 +1,5 @@
+import PanoramaEngine
+
 /// The four monthly deliveries of SPEC §2, in the order quarantine rows are written.
 public enum Source: String, CaseIterable, Sendable {
     case customers, usage, surveys, complaints
@@ -26,12 +28,12 @@ public enum Source: String, CaseIterable, Sendable {
     }
 
     /// The clean warehouse table this delivery becomes (SPEC §3.1).
-    public var cleanTable: String {
+    public var cleanTable: TableSchema {
         switch self {
-        case .customers: return "dim_customer"
-        case .usage: return "fact_usage"
-        case .surveys: return "fact_survey"
-        case .complaints: return "fact_complaint"
+        case .customers: return CleanseStage.dimCustomer
+        case .usage: return CleanseStage.factUsage
+        case .surveys: return CleanseStage.factSurvey
+        case .complaints: return CleanseStage.factComplaint
         }
     }
 }

@@ -44,17 +44,6 @@ public struct DriversOutput {
 /// likelihood to recommend, how much of the explained variance each carries, and where it
 /// performs.
 public struct Drivers {
-    /// Columns of the `drivers` table, in order.
-    public static let driverColumns = [
-        "month", "segment_dim", "segment", "driver", "coef", "std_err", "t", "p_value", "std_beta", "vif",
-        "importance", "importance_pct", "rank", "performance", "quadrant", "nps_lift_1pt",
-    ]
-    /// Columns of the `driver_model` table, in order.
-    public static let modelColumns = [
-        "month", "segment_dim", "segment", "n", "dropped", "r2", "adj_r2", "f_stat", "f_p_value", "rmse",
-        "intercept", "warnings",
-    ]
-
     /// The run month M (written in every row; the window ends at it).
     public var month: Month
     /// The pipeline's province: the `segment` of the `total` rows.
@@ -81,8 +70,8 @@ public struct Drivers {
         let names = settings.drivers.map(\.rawValue)
         let complete = responses.map { r in columns.allSatisfy { r.scores[$0] != nil } }
 
-        var driverTable = CSVWriter(header: Self.driverColumns)
-        var modelTable = CSVWriter(header: Self.modelColumns)
+        var driverTable = CSVWriter(header: DriversStage.drivers.columns)
+        var modelTable = CSVWriter(header: DriversStage.driverModel.columns)
         var segments: [DriverSegment] = []
         for group in groups(responses, members) {
             let used = group.rows.filter { complete[$0] }

@@ -1,17 +1,19 @@
 import PanoramaCore
+import PanoramaEngine
 
 /// What stage `kpi` reads for month M.
 public struct KPIInputs {
     public var month: Month
     public var customer360: ColumnarTable
-    public var surveys: CSVTable
-    public var complaints: CSVTable
+    public var surveys: ColumnarTable
+    public var complaints: ColumnarTable
     /// The published `kpi` partition of M-1 (nil = missing).
-    public var previous: CSVTable?
+    public var previous: ColumnarTable?
     /// customer_360 of the snapshot month S (nil = missing or S after M).
     public var snapshot: ColumnarTable?
 
-    public init(month: Month, customer360: ColumnarTable, surveys: CSVTable, complaints: CSVTable, previous: CSVTable?, snapshot: ColumnarTable?) {
+    public init(month: Month, customer360: ColumnarTable, surveys: ColumnarTable, complaints: ColumnarTable,
+                previous: ColumnarTable?, snapshot: ColumnarTable?) {
         self.month = month
         self.customer360 = customer360
         self.surveys = surveys
@@ -21,23 +23,6 @@ public struct KPIInputs {
     }
 }
 
-/// One row of table `kpi` (SPEC §4).
-public struct KPIRow: Sendable {
-    public var kpi: String
-    public var dimension: String
-    public var member: String
-    public var value: Double?
-    public var base: Int
-    public var prevValue: Double?
-    public var momChange: Double?
-    public var momUnit: String
-    public var target: Double?
-    public var targetGap: Double?
-    public var polarity: String
-    public var direction: String
-    public var alert: String
-}
-
 /// Stage `kpi`: the satisfaction KPI panorama by dimension and member, month over month and against
 /// target, with alerts (SPEC §4).
 public struct KPIRollup {
@@ -45,12 +30,13 @@ public struct KPIRollup {
 
     public init(settings: KPISettings) { self.settings = settings }
 
-    public static let columns = ["month", "kpi", "dimension", "member", "value", "base", "prev_value", "mom_change",
-                                 "mom_unit", "target", "target_gap", "polarity", "direction", "alert"]
-
-    /// The customer_360 columns the rollup reads (of M, and of the snapshot month).
-    public static let customerColumns = ["customer_id"] + KPICatalogue.dimensions + ["high_value", "churned_in_month", "arpu"]
-    public static let snapshotColumns = ["customer_id"] + KPICatalogue.dimensions + ["high_value"]
+    /// The columns the rollup reads: customer_360 of M and of the snapshot month, surveys, complaints.
+    public static let customerColumns = Customer360Stage.customer360.pick(
+        ["customer_id"] + KPICatalogue.dimensions + ["high_value", "churned_in_month", "arpu"])
+    public static let snapshotColumns = Customer360Stage.customer360.pick(["customer_id"] + KPICatalogue.dimensions + ["high_value"])
+    public static let surveyColumns = CleanseStage.factSurvey.pick(
+        ["customer_id", "channel", "nps", "overall_sat"] + SurveyDimension.allCases.map(\.rawValue))
+    public static let complaintColumns = CleanseStage.factComplaint.pick(["customer_id", "opened_at", "closed_at"])
 
     /// Per-group sums; one per (dimension, member).
     struct Acc {
@@ -88,11 +74,6 @@ public struct KPIRollup {
         }
     }
 
-    /// The snapshot month used for hv_retention, and why there are no rows when there are none.
-    public func snapshotMonth(for month: Month) -> Month {
-        settings.retentionSnapshot ?? Month(year: month.year - 1, month: 12)
-    }
-
     public func run(_ input: KPIInputs) throws -> (rows: [KPIRow], csv: CSVWriter) {
         let c = input.customer360
         let cId = try c.column("customer_id")
@@ -121,17 +102,17 @@ public struct KPIRollup {
             }
         }
         /// The base row of a customer id, if the customer is in the base.
-        func baseRow(_ id: String) -> Int? { customerIndex.find(id).map { customerRow[$0] } }
+        func baseRow(_ id: UnsafeBufferPointer<UInt8>) -> Int? { customerIndex.find(id).map { customerRow[$0] } }
 
         let s = input.surveys
         let sCustomer = try s.column("customer_id"), sChannel = try s.column("channel"), sNps = try s.column("nps")
         let sOverall = try s.column("overall_sat")
         let sDims = try SurveyDimension.allCases.map { try s.column($0.rawValue) }
         for r in 0..<s.rowCount {
-            guard let row = baseRow(s[r, sCustomer]), let nps = s.int(r, sNps) else { continue }
+            guard let row = baseRow(s.bytes(r, sCustomer)), let nps = s.int(r, sNps) else { continue }
             let overall = s.int(r, sOverall)
             let scores = sDims.map { s.int(r, $0) }
-            let channel = groups.entry(5, s[r, sChannel])
+            let channel = groups.entry(5, s.bytes(r, sChannel))
             for d in 0..<6 {
                 let e = d == 5 ? channel : Int(memberOf[d][row])
                 var a = groups.accs[d][e]
@@ -150,9 +131,9 @@ public struct KPIRollup {
         let k = input.complaints
         let kCustomer = try k.column("customer_id"), kOpened = try k.column("opened_at"), kClosed = try k.column("closed_at")
         for r in 0..<k.rowCount {
-            guard let row = baseRow(k[r, kCustomer]) else { continue }
+            guard let row = baseRow(k.bytes(r, kCustomer)) else { continue }
             var within = false
-            if let o = ValueParser.dateTime(k[r, kOpened]), let cl = ValueParser.dateTime(k[r, kClosed]) {
+            if let o = ValueParser.dateTime(bytes: k.bytes(r, kOpened)), let cl = ValueParser.dateTime(bytes: k.bytes(r, kClosed)) {
                 within = cl.seconds - o.seconds <= 48 * 3600
             }
             for d in 0..<5 {
@@ -185,7 +166,7 @@ public struct KPIRollup {
         var previous: [String: Double?] = [:]
         if let p = input.previous {
             let pk = try p.column("kpi"), pd = try p.column("dimension"), pm = try p.column("member"), pv = try p.column("value")
-            for r in 0..<p.rowCount { previous[p[r, pk] + "\u{1}" + p[r, pd] + "\u{1}" + p[r, pm]] = p.double(r, pv) }
+            for r in 0..<p.rowCount { previous[p.string(r, pk) + "\u{1}" + p.string(r, pd) + "\u{1}" + p.string(r, pm)] = p.double(r, pv) }
         }
 
         let dimNames = ["total"] + KPICatalogue.dimensions + ["channel"]
@@ -201,18 +182,12 @@ public struct KPIRollup {
                     let (value, base) = KPIRollup.measure(def.id, acc)
                     if d > 0 && base == 0 { continue }
                     let prevKey = def.id + "\u{1}" + dimNames[d] + "\u{1}" + member
-                    rows.append(finish(def, dimNames[d], member, value, base, previous[prevKey] ?? nil))
+                    rows.append(finish(input.month, def, dimNames[d], member, value, base, previous[prevKey] ?? nil))
                 }
             }
         }
-        var w = CSVWriter(header: KPIRollup.columns)
-        let month = input.month.description
-        for r in rows {
-            w.field(month); w.field(r.kpi); w.field(r.dimension); w.field(r.member); w.number(r.value); w.integer(r.base)
-            w.number(r.prevValue); w.number(r.momChange); w.field(r.momUnit); w.number(r.target); w.number(r.targetGap)
-            w.field(r.polarity); w.field(r.direction); w.field(r.alert)
-            w.endRow()
-        }
+        var w = CSVWriter(header: KPIStage.kpi.columns)
+        for r in rows { r.write(to: &w) }
         return (rows, w)
     }
 
@@ -258,8 +233,9 @@ public struct KPIRollup {
         }
     }
 
-    func finish(_ def: KPIDefinition, _ dimension: String, _ member: String, _ value: Double?, _ base: Int, _ prev: Double?) -> KPIRow {
-        var row = KPIRow(kpi: def.id, dimension: dimension, member: member, value: value, base: base, prevValue: prev,
+    func finish(_ month: Month, _ def: KPIDefinition, _ dimension: String, _ member: String, _ value: Double?, _ base: Int,
+                _ prev: Double?) -> KPIRow {
+        var row = KPIRow(month: month, kpi: def.id, dimension: dimension, member: member, value: value, base: base, prevValue: prev,
                          momChange: nil, momUnit: def.unit, target: nil, targetGap: nil, polarity: def.polarity,
                          direction: "flat", alert: "none")
         if def.id == "survey_n" { return row }

@@ -72,7 +72,7 @@ public struct ChangeMark: Sendable, Equatable {
     public var tone: Tone
 
     /// The mark of a kpi row under a colour rule.
-    public init(_ row: ReportKPIRow, rule: ArrowColors) {
+    public init(_ row: KPIRow, rule: ArrowColors) {
         let direction = row.momChange == nil ? "flat" : row.direction
         assessment = row.momChange == nil ? .flat : Assessment.of(direction: direction, polarity: row.polarity)
         tone = row.momChange == nil ? .grey : Tone.of(direction: direction, assessment: assessment, rule: rule)

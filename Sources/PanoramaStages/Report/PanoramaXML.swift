@@ -74,7 +74,7 @@ public struct PanoramaXML: Sendable {
         for r in data.kpis {
             out += "    " + element("kpi", [
                 ("id", r.kpi), ("dimension", r.dimension), ("member", r.member), ("value", ReportText.exact(r.value)),
-                ("base", ReportText.exact(r.base)), ("prev", ReportText.exact(r.prevValue)), ("mom", ReportText.exact(r.momChange)),
+                ("base", ReportText.exact(Double(r.base))), ("prev", ReportText.exact(r.prevValue)), ("mom", ReportText.exact(r.momChange)),
                 ("unit", nonEmpty(r.momUnit)), ("target", ReportText.exact(r.target)), ("gap", ReportText.exact(r.targetGap)),
                 ("polarity", nonEmpty(r.polarity)), ("direction", nonEmpty(r.direction)), ("alert", nonEmpty(r.alert)),
             ]) + "\n"

@@ -3,9 +3,9 @@ import PanoramaCore
 /// Everything the report shows, already read from the warehouse (SPEC §6).
 public struct ReportData: Sendable {
     /// The `kpi` rows of the run month, in table order.
-    public var kpis: [ReportKPIRow]
+    public var kpis: [KPIRow]
     /// The `kpi` rows of earlier months (any order; only the total rows are used, for trends).
-    public var history: [ReportKPIRow]
+    public var history: [KPIRow]
     public var drivers: [DriverRow]
     public var models: [DriverModelRow]
     /// The follow-up lists (any subset of `FollowUpList.names`; shown in that order).
@@ -16,7 +16,7 @@ public struct ReportData: Sendable {
     public var retention: RetentionStatus
 
     /// Data from its parts.
-    public init(kpis: [ReportKPIRow], history: [ReportKPIRow], drivers: [DriverRow], models: [DriverModelRow], lists: [FollowUpList],
+    public init(kpis: [KPIRow], history: [KPIRow], drivers: [DriverRow], models: [DriverModelRow], lists: [FollowUpList],
                 quality: [SourceQualityCounts]?, lineage: ReportLineage, retention: RetentionStatus) {
         self.kpis = kpis
         self.history = history
@@ -32,7 +32,7 @@ public struct ReportData: Sendable {
 /// One alert of the XML `<alerts>` and the HTML summary: a kpi row's `rise`/`fall` (change =
 /// mom_change) or `off_target` (change = target_gap); a `rise+off_target` row gives two alerts.
 public struct ReportAlert: Sendable, Equatable {
-    public var row: ReportKPIRow
+    public var row: KPIRow
     /// `rise`, `fall` or `off_target`.
     public var kind: String
     public var change: Double
@@ -43,7 +43,7 @@ public struct ReportAlert: Sendable, Equatable {
     public var favourable: Bool
 
     /// The alerts of rows in row order.
-    public static func alerts(of rows: [ReportKPIRow], threshold: Double, perKPI: [String: Double] = [:]) -> [ReportAlert] {
+    public static func alerts(of rows: [KPIRow], threshold: Double, perKPI: [String: Double] = [:]) -> [ReportAlert] {
         var out: [ReportAlert] = []
         for row in rows {
             for kind in row.alertKinds {

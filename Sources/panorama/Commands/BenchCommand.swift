@@ -3,6 +3,7 @@ import PanoramaConfig
 import PanoramaCore
 import PanoramaEngine
 import PanoramaGenerate
+import PanoramaStages
 
 /// `panorama bench`: per-stage seconds, rows per second and peak memory on generated deliveries,
 /// with the invariants checked.
@@ -35,12 +36,12 @@ enum BenchCommand: PanoramaCommand {
                                                                          seed: seed, encoding: "utf-8", dirtyRate: 0.01))
                 .write(to: URL(fileURLWithPath: root + "/input"))
         }
-        var config = try PipelineConfig.load(path: try parsed.string(Self.config))
+        var config = try StageKinds.loadPipeline(path: try parsed.string(Self.config))
         config.inputPath = root + "/input/{month}"
         config.warehousePath = root + "/warehouse"
         config.reportsPath = root + "/reports/{month}"
         let all = start.through(start.adding(months - 1))
-        let result = try Benchmark(config: config, months: all, log: RunLogger(quiet: true)).run()
+        let result = try Benchmark(config: config, months: all, log: RunLogger(quiet: true), registry: StageKinds.registry).run()
 
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
         print("panorama bench: \(customers) customers, month \(all.last!) with \(months - 1) earlier months present, \(ProcessInfo.processInfo.activeProcessorCount) cores")

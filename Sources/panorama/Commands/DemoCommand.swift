@@ -3,6 +3,7 @@ import PanoramaConfig
 import PanoramaCore
 import PanoramaEngine
 import PanoramaGenerate
+import PanoramaStages
 
 /// `panorama demo`: a demo data set (generated once), the default pipeline over all its months,
 /// and the path of the newest report.
@@ -34,13 +35,13 @@ enum DemoCommand: PanoramaCommand {
             let options = GeneratorOptions(start: start, months: months, customers: customerCount, seed: seed, encoding: "utf-8", dirtyRate: 0.01)
             _ = try SyntheticDeliveryGenerator(options: options).write(to: URL(fileURLWithPath: input))
         }
-        var pipeline = try PipelineConfig.load(path: try parsed.string(config))
+        var pipeline = try StageKinds.loadPipeline(path: try parsed.string(config))
         pipeline.inputPath = input + "/{month}"
         pipeline.warehousePath = root + "/warehouse"
         let first = Month(key: start)!
         let last = first.adding(months - 1)
         let outcome = PipelineRunner(config: pipeline, options: RunOptions(months: .range(first, last)),
-                                     log: RunLogger(quiet: parsed.isSet(quiet))).run()
+                                     log: RunLogger(quiet: parsed.isSet(quiet)), registry: StageKinds.registry).run()
         guard outcome.exitCode == .ok else { return outcome.exitCode }
         let reportDir = PipelineConfig.resolve(pipeline.reportsPath, month: last)
         let html = reportDir + "/panorama.html"

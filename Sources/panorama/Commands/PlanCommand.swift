@@ -2,6 +2,7 @@ import Foundation
 import PanoramaConfig
 import PanoramaCore
 import PanoramaEngine
+import PanoramaStages
 
 /// `panorama plan`: the stages in order, each with whether its outputs for the month are current.
 enum PlanCommand: PanoramaCommand {
@@ -18,10 +19,10 @@ enum PlanCommand: PanoramaCommand {
     static let positionals = [configPositional]
 
     static func run(_ parsed: ParsedArguments) throws -> ExitCode {
-        let config = try PipelineConfig.load(path: try parsed.string(configPositional))
+        let config = try StageKinds.loadPipeline(path: try parsed.string(configPositional))
         var options = RunOptions()
         if let m = try parsed.month(month) { options.months = .one(m) }
-        let month = PipelineRunner(config: config, options: options, log: RunLogger()).months()[0]
+        let month = PipelineRunner(config: config, options: options, log: RunLogger(), registry: StageKinds.registry).months()[0]
         print("plan for \(month) (\(config.file)):")
         for e in Planner.plan(config, month: month) {
             let id = e.stage.padding(toLength: 14, withPad: " ", startingAt: 0)

@@ -1,6 +1,7 @@
 import PanoramaConfig
 import PanoramaCore
 import PanoramaEngine
+import PanoramaStages
 
 /// `panorama run`: the selected stages of a pipeline, in dependency order, for each month.
 enum RunCommand: PanoramaCommand {
@@ -41,8 +42,8 @@ enum RunCommand: PanoramaCommand {
         guard let format = RunLogger.Format(rawValue: try parsed.string(logFormat)) else {
             throw PanoramaError.usage("--log-format is text or json")
         }
-        let config = try PipelineConfig.load(path: try parsed.string(configPositional), overrides: parsed.values(set))
+        let config = try StageKinds.loadPipeline(path: try parsed.string(configPositional), overrides: parsed.values(set))
         let log = RunLogger(format: format, quiet: parsed.isSet(quiet))
-        return PipelineRunner(config: config, options: options, log: log).run().exitCode
+        return PipelineRunner(config: config, options: options, log: log, registry: StageKinds.registry).run().exitCode
     }
 }

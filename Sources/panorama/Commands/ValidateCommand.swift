@@ -1,5 +1,6 @@
 import PanoramaConfig
 import PanoramaCore
+import PanoramaStages
 
 /// `panorama validate`: a pipeline file checked without running anything.
 enum ValidateCommand: PanoramaCommand {
@@ -8,8 +9,7 @@ enum ValidateCommand: PanoramaCommand {
     static let discussion = "Every stage's parameters are checked: names, types and ranges."
 
     static let set = OptionSpec.value("--set", "STAGE.KEY=VALUE", help: """
-        Accepted so that a run's command line can be validated as it stands; validate does not apply \
-        the overrides yet.
+        Override one stage parameter, as `run --set` does; the value is validated with the rest.
         """, repeatable: true)
 
     static let options = [set]
@@ -17,7 +17,7 @@ enum ValidateCommand: PanoramaCommand {
 
     static func run(_ parsed: ParsedArguments) throws -> ExitCode {
         let path = try parsed.string(configPositional)
-        let config = try PipelineConfig.load(path: path)
+        let config = try StageKinds.loadPipeline(path: path, overrides: parsed.values(set))
         print("\(path): ok — pipeline `\(config.name)`, \(config.stages.count) stages: \(config.orderedStageIds.joined(separator: " → "))")
         return .ok
     }

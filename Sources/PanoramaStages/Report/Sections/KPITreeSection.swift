@@ -46,15 +46,15 @@ struct KPITreeSection: ReportSection {
         } else if !row.polarity.isEmpty {
             s += "<div class=\"sub muted\">\(e(t("node.no_target")))</div>"
         }
-        if let base = row.base {
-            s += "<div class=\"sub muted\">\(e(t("node.base"))) \(ReportText.fixed(base, 0))"
+        do {
+            s += "<div class=\"sub muted\">\(e(t("node.base"))) \(ReportText.fixed(Double(row.base), 0))"
             if let prev = row.prevValue { s += " · \(e(t("node.prev"))) \(ReportText.fixed(prev, ReportKPICatalogue.decimals(kpi)))" }
             s += "</div>"
         }
         return s + "</div>"
     }
 
-    private func totalRow(_ kpi: String) -> ReportKPIRow? {
+    private func totalRow(_ kpi: String) -> KPIRow? {
         data.kpis.first { $0.kpi == kpi && $0.dimension == "total" }
     }
 

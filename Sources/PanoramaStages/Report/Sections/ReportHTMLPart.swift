@@ -25,12 +25,12 @@ extension ReportHTMLPart {
     }
 
     /// A kpi row's value with the KPI's decimals, or the no-value mark.
-    func value(_ row: ReportKPIRow) -> String {
+    func value(_ row: KPIRow) -> String {
         row.value.map { ReportText.fixed($0, ReportKPICatalogue.decimals(row.kpi)) } ?? e(t("none"))
     }
 
     /// The change in text and colour: arrow, signed change with unit, favourable/unfavourable word.
-    func changeHTML(_ row: ReportKPIRow) -> String {
+    func changeHTML(_ row: KPIRow) -> String {
         let mark = ChangeMark(row, rule: settings.arrowColors)
         guard !mark.change.isEmpty else { return "<span class=\"chg grey\">\(e(t("change.none")))</span>" }
         return "<span class=\"chg \(mark.tone.rawValue)\"><span class=\"arrow\">\(mark.arrow)</span> \(mark.change) <span class=\"assess\">\(e(t("assess.\(mark.assessment.rawValue)")))</span></span>"

@@ -11,9 +11,8 @@ struct TrendSection: ReportSection {
         h += headRow(["col.kpi", "col.trend", "col.values"]) + "<tbody>\n"
         for kpi in ReportKPICatalogue.order {
             let values: [Double?] = months.map { m in
-                let key = m.description
                 let rows = m == settings.month ? data.kpis : data.history
-                return rows.first { $0.month == key && $0.kpi == kpi && $0.dimension == "total" }?.value
+                return rows.first { $0.month == m && $0.kpi == kpi && $0.dimension == "total" }?.value
             }
             guard values.contains(where: { $0 != nil }) else { continue }
             let decimals = ReportKPICatalogue.decimals(kpi)

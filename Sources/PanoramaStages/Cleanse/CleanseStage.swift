@@ -1,0 +1,109 @@
+import PanoramaConfig
+import PanoramaCore
+import PanoramaEngine
+
+/// Stage kind `cleanse`: applies every rule of SPEC §2 to the month's deliveries and publishes the
+/// clean tables and the quarantine of SPEC §3.1 — or, when the quality gate fails, the quarantine
+/// alone (exit 3).
+public enum CleanseStage: StageKind {
+    public typealias Settings = CleanseSettings
+
+    public static let name = "cleanse"
+    public static let abstract = "applies the delivery rules; publishes the clean tables and the quarantine (quality gate: exit 3)"
+    public static let parameters = [
+        StageParameter("max_reject_rate", default: "0.05", "quality gate: the largest quarantined/read share of a source, 0–1"),
+    ]
+
+    public static let dimCustomer = TableSchema("dim_customer", producer: name, columns: [
+        "customer_id", "msisdn", "city", "county", "brand", "vip_level", "gender", "birth_date", "join_date", "status",
+        "churn_date",
+    ])
+    public static let factUsage = TableSchema("fact_usage", producer: name, columns: Source.usage.columns.map(\.name))
+    public static let factSurvey = TableSchema("fact_survey", producer: name, columns: Source.surveys.columns.map(\.name))
+    public static let factComplaint = TableSchema("fact_complaint", producer: name, columns: Source.complaints.columns.map(\.name))
+    public static let quarantine = TableSchema("quarantine", producer: name, columns: ["source", "line", "reason", "detail", "raw"])
+    public static let tables = [dimCustomer, factUsage, factSurvey, factComplaint, quarantine]
+
+    public static func settings(_ stage: StageConfig, in config: PipelineConfig) throws -> Settings {
+        let rate = try stage.double("max_reject_rate", default: 0.05)
+        guard (0...1).contains(rate) else {
+            throw ConfigError(location: stage.param("max_reject_rate")?.location,
+                              message: "\(stage.id).max_reject_rate must be a share between 0 and 1 (0.05 = 5 %), not \(formatNumber(rate) ?? "\(rate)")")
+        }
+        return Settings(maxRejectRate: rate)
+    }
+
+    public static func run(_ settings: Settings, _ io: StageIO) throws -> StageReport {
+        var encodings: [Source: InputEncoding] = [:]
+        for s in Source.allCases { encodings[s] = io.config.encoding(for: s.rawValue) }
+        let deliveries = try parallelMap(Source.allCases.count) { try io.delivery(Source.allCases[$0].fileName) }
+        let output = try Cleanse(month: io.month, settings: settings).run(deliveries: deliveries, encodings: encodings)
+
+        // The deliveries must be the ones ingest checked, or lineage would lie.
+        if let ingest = io.upstream(IngestStage.self), let manifest = io.manifest(of: IngestStage.self) {
+            for q in output.quality {
+                let recorded = manifest.inputs.first { $0.kind == .delivery && $0.name == q.source.rawValue }
+                if let recorded, recorded.sha256 != q.sha256 {
+                    throw PanoramaError.usage(
+                        "\(q.file) changed since stage `\(ingest.id)` checked it for \(io.month); run `panorama run \(io.config.file) --month \(io.month) --stage \(ingest.id)` first")
+                }
+            }
+        }
+
+        var report = StageReport()
+        report.inputs = output.quality.map { q in
+            LineageEntry(kind: .delivery, name: q.source.rawValue, month: io.month, path: q.file, rows: q.read, sha256: q.sha256)
+        }
+        report.quality = CleanseQuality(maxRejectRate: settings.maxRejectRate, sources: output.quality).json
+        for q in output.quality where !q.extraColumns.isEmpty {
+            report.warnings.append("\(q.file): unknown columns ignored: \(q.extraColumns.joined(separator: ", "))")
+        }
+        let tables = output.tables.map { TableOutput($0.table, $0.csv) }
+        let counts = output.quality.map { "\($0.source.rawValue) \($0.read)/\($0.clean)/\($0.quarantined)" }
+        report.summary = "read/clean/quarantined: " + counts.joined(separator: ", ")
+        if !output.gateFailures.isEmpty {
+            try io.publish(tables.filter { $0.table == quarantine })
+            report.failure = PanoramaError.input(
+                "quality gate failed for \(io.month): " + output.gateFailures.joined(separator: "; ")
+                    + ". Nothing but the quarantine was published; see the quarantine partition of \(io.month)")
+            return report
+        }
+        try io.publish(tables)
+        return report
+    }
+
+    public static func invariants(_ io: StageIO) throws -> [(String, Bool)] {
+        guard let quality = io.ownManifest()?.quality(CleanseQuality.self) else { return [] }
+        return [("rows read = clean + quarantined for every source",
+                 quality.sources.allSatisfy { $0.read == $0.clean + $0.quarantined })]
+    }
+}
+
+/// Settings of a `cleanse` stage (SPEC §3.1, §7).
+public struct CleanseSettings: Sendable, Equatable {
+    /// Quality gate: a source whose quarantined/read share is greater than this fails the month.
+    public var maxRejectRate: Double = 0.05
+    public init(maxRejectRate: Double = 0.05) { self.maxRejectRate = maxRejectRate }
+}
+
+/// What `cleanse` records in its manifest: the gate and the counts of every source.
+public struct CleanseQuality: ManifestQuality {
+    public var maxRejectRate: Double
+    public var sources: [SourceQuality]
+
+    public init(maxRejectRate: Double, sources: [SourceQuality]) {
+        self.maxRejectRate = maxRejectRate
+        self.sources = sources
+    }
+
+    public var json: JSONValue {
+        .object([("max_reject_rate", .double(maxRejectRate)), ("sources", .array(sources.map(\.json)))])
+    }
+
+    public init?(json: JSONValue) {
+        guard let items = json["sources"]?.arrayValue else { return nil }
+        let sources = items.compactMap(SourceQuality.init(json:))
+        guard sources.count == items.count else { return nil }
+        self.init(maxRejectRate: json["max_reject_rate"]?.doubleValue ?? 0.05, sources: sources)
+    }
+}

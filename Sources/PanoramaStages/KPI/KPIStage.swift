@@ -1,0 +1,175 @@
+import PanoramaConfig
+import PanoramaCore
+import PanoramaEngine
+
+/// Stage kind `kpi`: the satisfaction KPI panorama of M by dimension and member, month over month
+/// against the published kpi of M-1 and against target, with alerts (SPEC §4).
+public enum KPIStage: StageKind {
+    public typealias Settings = KPISettings
+
+    public static let name = "kpi"
+    public static let abstract = "rolls customer_360, surveys and complaints up into the KPI panorama with month-over-month change, targets and alerts"
+    public static let parameters = [
+        StageParameter("arrow_colors", default: "cn", "cn (红涨绿跌: red rise, green fall) or western (green favourable, red unfavourable)"),
+        StageParameter("targets", default: "{}", "per KPI: a number, or {default: n, <member>: n}"),
+        StageParameter("thresholds", default: "{} (5 for every KPI)", "alert threshold per KPI, in the KPI's unit"),
+        StageParameter("min_base", default: "30 for survey KPIs and complaint_closed_48h, else 1", "smallest base that can alert; a number for all KPIs or {kpi: n}"),
+        StageParameter("retention_snapshot", default: "December of the year before M", "hv_retention's snapshot month YYYY-MM"),
+    ]
+
+    public static let kpi = TableSchema("kpi", producer: name, columns: [
+        "month", "kpi", "dimension", "member", "value", "base", "prev_value", "mom_change", "mom_unit", "target",
+        "target_gap", "polarity", "direction", "alert",
+    ])
+    public static let tables = [kpi]
+
+    public static func settings(_ stage: StageConfig, in config: PipelineConfig) throws -> Settings {
+        var s = KPISettings()
+        s.province = config.province
+        let ids = KPICatalogue.ids
+        for (k, v) in try stage.numberMap("thresholds", allowed: ids) {
+            guard v > 0, v.isFinite else {
+                throw ConfigError(location: stage.param("thresholds")?.location,
+                                  message: "\(stage.id).thresholds.\(k) must be a positive number, not \(formatNumber(v) ?? "\(v)")")
+            }
+            s.thresholds[k] = v
+        }
+        if let node = stage.param("min_base") {
+            if case .mapping = node {
+                for (k, v) in try stage.numberMap("min_base", allowed: ids) {
+                    guard v >= 0, v == v.rounded(), v < 1e12 else {
+                        throw ConfigError(location: node.location, message: "\(stage.id).min_base.\(k) must be a whole number ≥ 0")
+                    }
+                    s.minBase[k] = Int(v)
+                }
+            } else {
+                let all = try stage.int("min_base", default: 1)
+                guard all >= 0 else {
+                    throw ConfigError(location: node.location, message: "\(stage.id).min_base must be ≥ 0, not \(all)")
+                }
+                for id in ids { s.minBase[id] = all }
+            }
+        }
+        if let node = stage.param("retention_snapshot") {
+            guard case .scalar(let sc) = node, let m = Month(key: sc.text) else {
+                throw ConfigError(location: node.location, message: "\(stage.id).retention_snapshot must be a month YYYY-MM")
+            }
+            s.retentionSnapshot = m
+        }
+        s.arrowColors = ArrowColors(rawValue: try stage.choice("arrow_colors", ArrowColors.allCases.map(\.rawValue), default: "cn")) ?? .cn
+        if let node = stage.param("targets") {
+            guard case .mapping(let m) = node else {
+                throw ConfigError(location: node.location, message: "\(stage.id).targets must map KPI ids to a number or {default: n, <member>: n}")
+            }
+            for (key, value) in m.entries {
+                guard ids.contains(key.text) else {
+                    let hint = didYouMean(key.text, among: ids).map { "; did you mean `\($0)`?" } ?? ""
+                    throw ConfigError(location: key.location, message: "unknown KPI `\(key.text)` in \(stage.id).targets\(hint)")
+                }
+                switch value {
+                case .mapping(let per):
+                    var all: Double?
+                    var members: [String: Double] = [:]
+                    for (mk, mv) in per.entries {
+                        guard case .scalar(let sc) = mv, let v = sc.numberValue, v.isFinite else {
+                            throw ConfigError(location: mv.location, message: "target for \(key.text)/\(mk.text) must be a number")
+                        }
+                        if mk.text == "default" { all = v } else { members[mk.text] = v }
+                    }
+                    s.targets[key.text] = (all, members)
+                case .scalar(let sc):
+                    guard let v = sc.numberValue, v.isFinite else {
+                        throw ConfigError(location: value.location, message: "target for \(key.text) must be a number, not `\(sc.text)`")
+                    }
+                    s.targets[key.text] = (v, [:])
+                case .sequence:
+                    throw ConfigError(location: value.location, message: "target for \(key.text) must be a number or a mapping")
+                }
+            }
+        }
+        return s
+    }
+
+    public static func run(_ settings: Settings, _ io: StageIO) throws -> StageReport {
+        let m = io.month
+        var report = StageReport()
+        let c360 = try io.require(Customer360Stage.customer360, m, columns: KPIRollup.customerColumns)
+        let surveys = try io.require(CleanseStage.factSurvey, m, columns: KPIRollup.surveyColumns)
+        let complaints = try io.require(CleanseStage.factComplaint, m, columns: KPIRollup.complaintColumns)
+        let previous = try io.read(kpi, m.previous)
+        if previous == nil { report.warnings.append("no kpi partition for \(m.previous): prev_value and mom_change are empty") }
+        let s = settings.snapshotMonth(for: m)
+        var snapshot: ColumnarTable?
+        var retentionNote = "hv_retention uses snapshot month \(s)"
+        if s > m {
+            retentionNote = "no hv_retention rows: the snapshot month \(s) is after \(m)"
+        } else if s == m {
+            snapshot = c360  // its columns include the snapshot's
+        } else if let snap = try io.read(Customer360Stage.customer360, s, columns: KPIRollup.snapshotColumns) {
+            snapshot = snap
+        } else {
+            retentionNote = "no hv_retention rows: customer_360 for the snapshot month \(s) is missing (run customer360 for \(s), or set retention_snapshot)"
+        }
+        if snapshot == nil { report.warnings.append(retentionNote) }
+        let out = try KPIRollup(settings: settings).run(KPIInputs(month: m, customer360: c360, surveys: surveys, complaints: complaints,
+                                                                  previous: previous, snapshot: snapshot))
+        try io.publish([TableOutput(kpi, out.csv)])
+        let alerts = out.rows.filter { $0.alert != "none" }.count
+        report.quality = KPIQuality(rows: out.rows.count, alerts: alerts, retentionSnapshot: s, hvRetention: retentionNote).json
+        report.summary = "\(out.rows.count) kpi rows, \(alerts) alerts"
+        return report
+    }
+
+    public static func invariants(_ io: StageIO) throws -> [(String, Bool)] {
+        guard let table = try io.read(kpi, io.month, columns: ["kpi", "dimension", "base"]) else { return [] }
+        var totals: [String: Int] = [:], sums: [String: Int] = [:]
+        var keys: [String] = []
+        for r in 0..<table.rowCount {
+            let k = table.string(r, 0), d = table.string(r, 1), base = table.int(r, 2) ?? 0
+            if d == "total" { totals[k] = base; continue }
+            let key = k + "/" + d
+            if sums[key] == nil { keys.append(key) }
+            sums[key, default: 0] += base
+        }
+        let ok = keys.allSatisfy { sums[$0] == totals[String($0.split(separator: "/")[0])] }
+        return [("kpi base counts add up across the members of every dimension", ok)]
+    }
+}
+
+/// What `kpi` records in its manifest.
+public struct KPIQuality: ManifestQuality, Equatable {
+    public var rows: Int
+    public var alerts: Int
+    public var retentionSnapshot: Month
+    /// Which snapshot hv_retention used, or why it has no rows.
+    public var hvRetention: String
+
+    public init(rows: Int, alerts: Int, retentionSnapshot: Month, hvRetention: String) {
+        self.rows = rows
+        self.alerts = alerts
+        self.retentionSnapshot = retentionSnapshot
+        self.hvRetention = hvRetention
+    }
+
+    public var json: JSONValue {
+        .object([("rows", .int(rows)), ("alerts", .int(alerts)), ("retention_snapshot", .string(retentionSnapshot.description)),
+                 ("hv_retention", .string(hvRetention))])
+    }
+
+    public init?(json: JSONValue) {
+        guard let rows = json["rows"]?.intValue, let s = json["retention_snapshot"]?.stringValue, let month = Month(key: s) else { return nil }
+        self.init(rows: rows, alerts: json["alerts"]?.intValue ?? 0, retentionSnapshot: month,
+                  hvRetention: json["hv_retention"]?.stringValue ?? "")
+    }
+}
+
+extension YAMLScalar {
+    /// The scalar as a number, if it is one.
+    var numberValue: Double? {
+        switch value {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
+}
