@@ -49,7 +49,12 @@ public struct PipelineConfig: Sendable {
     public var inputPath: String
     public var warehousePath: String
     public var reportsPath: String
-    public var stages: [StageConfig]
+    /// The stages in file order; ids are unique once the config is validated.
+    public var stages: [StageConfig] {
+        didSet { stageIndex = PipelineConfig.index(stages) }
+    }
+    /// Position in `stages` of each id (its first occurrence), so `stage(_:)` is a lookup.
+    private var stageIndex: [String: Int] = [:]
 
     static let topKeys = ["name", "province", "month", "encoding", "paths", "stages"]
     static let pathKeys = ["input", "warehouse", "reports"]
@@ -57,15 +62,44 @@ public struct PipelineConfig: Sendable {
     public static let stageKeys = ["id", "kind", "needs"]
     public static let sources = ["customers", "usage", "surveys", "complaints"]
 
+    /// The largest pipeline file `load` reads: a pipeline lists stages and parameters, never data.
+    public static let maxFileBytes = 1 << 20
+    /// Longest stage id; ids name manifest files and warehouse folders.
+    public static let maxStageIdLength = 64
+    /// The stage id rule as written in messages and docs.
+    public static let stageIdRule = "[a-z0-9_-]{1,64}"
+
     /// Loads and validates a pipeline file, applying `--set stage.key=value` overrides.
     public static func load(path: String, overrides: [String] = []) throws -> PipelineConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(location: nil, message: "cannot read pipeline file \(path)")
-        }
+        let data = try readFile(path)
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(location: nil, message: "\(path) is not UTF-8 text")
         }
         return try parse(text: text, file: path, overrides: overrides)
+    }
+
+    /// The bytes of a pipeline file, refusing one over `maxFileBytes` before reading it whole
+    /// (its size is checked first, and the read stops one byte past the limit in case the size
+    /// was not known, e.g. for a pipe, or the file grew meanwhile).
+    static func readFile(_ path: String) throws -> Data {
+        let why = "a pipeline file lists stages and parameters, not data"
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxFileBytes {
+            throw ConfigError(location: nil, message: "pipeline file \(path) is \(size) bytes, over the 1 MiB limit (\(maxFileBytes) bytes); \(why)")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ConfigError(location: nil, message: "cannot read pipeline file \(path)")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maxFileBytes + 1) ?? Data()
+        } catch {
+            throw ConfigError(location: nil, message: "cannot read pipeline file \(path)")
+        }
+        if data.count > maxFileBytes {
+            throw ConfigError(location: nil, message: "pipeline file \(path) is over the 1 MiB limit (reading stopped after \(maxFileBytes) bytes); \(why)")
+        }
+        return data
     }
 
     /// Parses pipeline text (`file` names it in errors).
@@ -95,13 +129,20 @@ public struct PipelineConfig: Sendable {
             if let v = paths.value(for: "warehouse") { config.warehousePath = try string(v, "paths.warehouse") }
             if let v = paths.value(for: "reports") { config.reportsPath = try string(v, "paths.reports") }
         }
-        guard let stagesNode = top.value(for: "stages") else {
+        guard let (stagesKey, stagesNode) = top.entry(for: "stages") else {
             throw ConfigError(location: root.location, message: "the pipeline has no `stages:` list")
+        }
+        if case .scalar(let s) = stagesNode, s.isNull {
+            throw ConfigError(location: stagesKey.location, message: "`stages:` is empty; list at least one stage, e.g. `- {id: ingest}`")
         }
         guard case .sequence(let seq) = stagesNode else {
             throw ConfigError(location: stagesNode.location, message: "stages must be a list of {id: …, needs: […]} mappings")
         }
-        for item in seq.items { config.stages.append(try stage(item)) }
+        if seq.items.isEmpty {
+            throw ConfigError(location: stagesNode.location, message: "the `stages:` list is empty; list at least one stage, e.g. `- {id: ingest}`")
+        }
+        // Assigned once: each assignment to `stages` rebuilds the id index.
+        config.stages = try seq.items.map { try stage($0) }
         for override in overrides { try config.apply(override: override) }
         try config.checkGraph()
         config.hash = SHA256Digest.hex(Array((text + "\n" + overrides.joined(separator: "\n")).utf8))
@@ -135,6 +176,9 @@ public struct PipelineConfig: Sendable {
         }
         guard let idNode = m.value(for: "id") else { throw ConfigError(location: node.location, message: "a stage has no `id`") }
         let id = try string(idNode, "id")
+        if !isValidStageId(id) {
+            throw ConfigError(location: idNode.location, message: "stage id `\(shown(id))` is not allowed; \(stageIdRuleText)")
+        }
         var kind = id
         var kindLocation = idNode.location
         if let k = m.value(for: "kind") { kind = try string(k, "kind"); kindLocation = k.location }
@@ -144,6 +188,10 @@ public struct PipelineConfig: Sendable {
             case .sequence(let s): needs = try s.items.map { try string($0, "needs") }
             case .scalar: needs = [try string(n, "needs")]
             default: throw ConfigError(location: n.location, message: "needs must be a list of stage ids")
+            }
+            let items = n.sequence?.items ?? [n]
+            for (need, item) in zip(needs, items) where !isValidStageId(need) {
+                throw ConfigError(location: item.location, message: "stage `\(id)` needs `\(shown(need))`, which is not an allowed stage id; \(stageIdRuleText)")
             }
         }
         let params = m.entries.filter { !stageKeys.contains($0.key.text) }.map {
@@ -160,25 +208,41 @@ public struct PipelineConfig: Sendable {
         let stageId = String(override[..<dot])
         let key = String(override[override.index(after: dot)..<eq])
         let valueText = String(override[override.index(after: eq)...])
-        guard let index = stages.firstIndex(where: { $0.id == stageId }) else {
+        if !PipelineConfig.isValidStageId(stageId) {
+            throw ConfigError(location: nil, message: "--set \(PipelineConfig.shown(override)): `\(PipelineConfig.shown(stageId))` is not an allowed stage id; \(PipelineConfig.stageIdRuleText)")
+        }
+        guard let index = stageIndex[stageId] else {
             let hint = didYouMean(stageId, among: stages.map(\.id)).map { "; did you mean `\($0)`?" } ?? ""
             throw ConfigError(location: nil, message: "--set \(override): no stage `\(stageId)` in \(file)\(hint)")
         }
         guard !key.isEmpty, !PipelineConfig.stageKeys.contains(key) else {
             throw ConfigError(location: nil, message: "--set \(override): `\(key)` is not a parameter that can be set (id, kind and needs are fixed by the pipeline file)")
         }
-        let parsed = try YAML.parse("value: " + valueText, file: "--set \(stageId).\(key)")
+        let prefix = "value: "
+        let parsed: YAMLNode
+        do {
+            parsed = try YAML.parse(prefix + valueText, file: "--set \(stageId).\(key)", uncountedLevels: 1)
+        } catch {
+            // Point at the column in the value as typed, not in the text handed to the parser.
+            var located = error
+            if var l = error.location, l.line == 1 {
+                l.column = max(1, l.column - prefix.count)
+                located.location = l
+            }
+            throw located
+        }
         guard case .mapping(let m) = parsed, let value = m.value(for: "value") else {
             throw ConfigError(location: nil, message: "--set \(override): cannot read the value")
         }
         stages[index].params.append(StageParameterEntry(key: key, keyLocation: nil, value: value, override: override))
     }
 
+    /// Duplicate ids, `needs` naming no stage, and cycles; linear in stages plus needs.
     func checkGraph() throws {
         var seen: [String: SourceLocation] = [:]
         for s in stages {
-            if seen[s.id] != nil {
-                throw ConfigError(location: s.location, message: "duplicate stage id `\(s.id)` (first defined at \(seen[s.id]!))")
+            if let first = seen[s.id] {
+                throw ConfigError(location: s.location, message: "duplicate stage id `\(s.id)` (first defined at \(first))")
             }
             seen[s.id] = s.location
         }
@@ -188,38 +252,99 @@ public struct PipelineConfig: Sendable {
                 throw ConfigError(location: s.location, message: "stage `\(s.id)` needs `\(n)`, which is not a stage of this pipeline\(hint)")
             }
         }
-        // Cycle detection by depth-first search in file order.
-        var state: [String: Int] = [:]  // 1 visiting, 2 done
-        let byId = Dictionary(uniqueKeysWithValues: stages.map { ($0.id, $0) })
-        func visit(_ id: String, _ path: [String]) throws {
-            if state[id] == 2 { return }
-            if state[id] == 1 {
-                let cycle = path[path.firstIndex(of: id)!...] + [id]
-                throw ConfigError(location: byId[id]!.location, message: "the stages form a cycle: \(cycle.joined(separator: " → "))")
+        // Depth-first search in file order with an explicit stack (a chain of thousands of
+        // stages must not exhaust the call stack). `path` holds the stages being visited, so
+        // meeting one of them again closes a cycle, which is reported from that stage on.
+        let needs = needIndices()
+        var state = [UInt8](repeating: 0, count: stages.count)  // 0 new, 1 on the path, 2 done
+        var path: [(stage: Int, next: Int)] = []
+        var pathPosition = [Int](repeating: -1, count: stages.count)
+        for root in stages.indices where state[root] == 0 {
+            state[root] = 1
+            pathPosition[root] = 0
+            path.append((root, 0))
+            while let (current, next) = path.last {
+                if next == needs[current].count {
+                    state[current] = 2
+                    pathPosition[current] = -1
+                    path.removeLast()
+                    continue
+                }
+                path[path.count - 1].next += 1
+                let n = needs[current][next]
+                if state[n] == 1 {
+                    let cycle = path[pathPosition[n]...].map { stages[$0.stage].id } + [stages[n].id]
+                    throw ConfigError(location: stages[n].location, message: "the stages form a cycle: \(cycle.joined(separator: " → "))")
+                }
+                if state[n] == 0 {
+                    state[n] = 1
+                    pathPosition[n] = path.count
+                    path.append((n, 0))
+                }
             }
-            state[id] = 1
-            for n in byId[id]!.needs { try visit(n, path + [id]) }
-            state[id] = 2
         }
-        for s in stages { try visit(s.id, []) }
+    }
+
+    /// For each stage, the positions in `stages` of the stages it needs (unknown ids skipped).
+    private func needIndices() -> [[Int]] {
+        stages.map { s in s.needs.compactMap { stageIndex[$0] } }
     }
 
     /// Stage ids in dependency order (upstream first; file order among independent stages).
     public var orderedStageIds: [String] {
-        var done = Set<String>()
+        // Post-order depth-first search in file order, with an explicit stack.
+        let needs = needIndices()
+        var done = [Bool](repeating: false, count: stages.count)
         var out: [String] = []
-        let byId = Dictionary(uniqueKeysWithValues: stages.map { ($0.id, $0) })
-        func visit(_ id: String) {
-            if done.contains(id) { return }
-            done.insert(id)
-            for n in byId[id]!.needs { visit(n) }
-            out.append(id)
+        out.reserveCapacity(stages.count)
+        var stack: [(stage: Int, next: Int)] = []
+        for root in stages.indices where !done[root] {
+            done[root] = true
+            stack.append((root, 0))
+            while let (current, next) = stack.last {
+                if next == needs[current].count {
+                    out.append(stages[current].id)
+                    stack.removeLast()
+                    continue
+                }
+                stack[stack.count - 1].next += 1
+                let n = needs[current][next]
+                if !done[n] {
+                    done[n] = true
+                    stack.append((n, 0))
+                }
+            }
         }
-        for s in stages { visit(s.id) }
         return out
     }
 
-    public func stage(_ id: String) -> StageConfig? { stages.first { $0.id == id } }
+    /// The stage with this id (the first one if ids repeat), found through an index.
+    public func stage(_ id: String) -> StageConfig? { stageIndex[id].map { stages[$0] } }
+
+    static func index(_ stages: [StageConfig]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(stages.count)
+        for (i, s) in stages.enumerated() where index[s.id] == nil { index[s.id] = i }
+        return index
+    }
+
+    /// Whether `id` follows the stage id rule `[a-z0-9_-]{1,64}`.
+    public static func isValidStageId(_ id: String) -> Bool {
+        let bytes = id.utf8
+        guard !bytes.isEmpty, bytes.count <= maxStageIdLength else { return false }
+        return bytes.allSatisfy { b in
+            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+                || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+        }
+    }
+
+    static let stageIdRuleText =
+        "stage ids must match \(stageIdRule): 1 to \(maxStageIdLength) lowercase letters, digits, `_` or `-` (they name manifest files in the warehouse)"
+
+    /// Text for a message, cut after 64 characters so a hostile value cannot flood the terminal.
+    static func shown(_ text: String) -> String {
+        text.count <= 64 ? text : String(text.prefix(64)) + "… (\(text.count) characters)"
+    }
 
     /// The encoding of a source (per-source override, else the pipeline default).
     public func encoding(for source: String) -> InputEncoding { sourceEncodings[source] ?? encoding }

@@ -21,11 +21,25 @@ import Foundation
 /// space, `,`, `]` or `}`. A `{`/`[` that appears in the middle of a plain scalar
 /// (e.g. `data/input/{month}`) opens a nested group that belongs to the scalar up
 /// to its matching `}`/`]`.
+///
+/// At most `maxDepth` collections may nest inside one another (block or flow, in any
+/// mix); a deeper one is an error at its position, so hostile input cannot exhaust the stack.
 public enum YAML {
+    /// The deepest nesting of mappings and sequences a document may have (the top-level
+    /// collection is level 1).
+    public static let maxDepth = 64
+
     /// Parses `text` into a node tree; `file` is only used in locations.
     /// An empty document (only blanks and comments) yields an empty mapping.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> YAMLNode {
+        try parse(text, file: file, uncountedLevels: 0)
+    }
+
+    /// Parses `text` whose outermost `uncountedLevels` collections are a wrapper added by the
+    /// caller (e.g. `value: ` around a `--set` value), so they do not count towards `maxDepth`.
+    static func parse(_ text: String, file: String, uncountedLevels: Int) throws(ConfigError) -> YAMLNode {
         var parser = YAMLParser(text: text, file: file)
+        parser.depth = -uncountedLevels
         return try parser.parseDocument()
     }
 }
@@ -38,6 +52,8 @@ struct YAMLParser {
     /// Index in `chars` where each line starts.
     let lineStarts: [Int]
     var pos = 0
+    /// How many collections enclose the current position (see `enterCollection`).
+    var depth = 0
 
     init(text: String, file: String) {
         self.file = file
@@ -59,7 +75,7 @@ struct YAMLParser {
         }
         if out.first == "\u{FEFF}" { out.removeFirst() }
         var starts = [0]
-        for (i, c) in out.enumerated() where c == "\n" { starts.append(i + 1) }
+        for i in out.indices where out[i] == "\n" { starts.append(i + 1) }
         chars = out
         lineStarts = starts
     }
@@ -105,6 +121,23 @@ struct YAMLParser {
 
     static func isFlowIndicator(_ c: Unicode.Scalar?) -> Bool {
         c == "," || c == "[" || c == "]" || c == "{" || c == "}"
+    }
+
+    /// Counts one more level of nesting for a collection starting at `start`; each collection
+    /// parser calls it on entry and decrements `depth` on exit. Throws on the first collection
+    /// deeper than `YAML.maxDepth`, before recursing any further.
+    mutating func enterCollection(_ kind: String, at start: Int) throws(ConfigError) {
+        depth += 1
+        if depth > YAML.maxDepth {
+            throw error(
+                "this \(kind) is nested \(depth) levels deep, but mappings and sequences (block or flow) may nest at most \(YAML.maxDepth) levels; flatten the value",
+                at: start)
+        }
+    }
+
+    /// The index in `chars` of a location produced by `location(_:)`.
+    func index(of location: SourceLocation) -> Int {
+        lineStarts[location.line - 1] + location.column - 1
     }
 
     func nullScalar(at index: Int) -> YAMLNode {
@@ -252,6 +285,8 @@ struct YAMLParser {
     }
 
     mutating func parseBlockMapping(indent: Int, firstKey: YAMLScalar) throws(ConfigError) -> YAMLMapping {
+        try enterCollection("mapping", at: index(of: firstKey.location))
+        defer { depth -= 1 }
         var entries: [(key: YAMLScalar, value: YAMLNode)] = []
         var seen: [String: SourceLocation] = [:]
         var key = firstKey
@@ -317,6 +352,8 @@ struct YAMLParser {
 
     mutating func parseBlockSequence(indent: Int) throws(ConfigError) -> YAMLSequence {
         let start = location(pos)
+        try enterCollection("sequence", at: pos)
+        defer { depth -= 1 }
         var items: [YAMLNode] = []
         while true {
             // Position is on '-'.
@@ -363,6 +400,8 @@ struct YAMLParser {
 
     mutating func parseFlowSequence() throws(ConfigError) -> YAMLSequence {
         let open = pos
+        try enterCollection("flow sequence", at: open)
+        defer { depth -= 1 }
         pos += 1
         var items: [YAMLNode] = []
         while true {
@@ -379,6 +418,9 @@ struct YAMLParser {
                 guard case .scalar(let key) = item else {
                     throw ConfigError("a mapping key must be a scalar, not a \(item.kindName)", at: item.location)
                 }
+                // The pair is a mapping one level below the sequence.
+                try enterCollection("mapping", at: index(of: key.location))
+                defer { depth -= 1 }
                 let colon = pos
                 pos += 1
                 skipFlowSpace()
@@ -409,6 +451,8 @@ struct YAMLParser {
 
     mutating func parseFlowMapping() throws(ConfigError) -> YAMLMapping {
         let open = pos
+        try enterCollection("flow mapping", at: open)
+        defer { depth -= 1 }
         pos += 1
         var entries: [(key: YAMLScalar, value: YAMLNode)] = []
         var seen: [String: SourceLocation] = [:]

@@ -191,14 +191,22 @@ public indirect enum YAMLNode: Sendable {
 
 /// The candidate closest to `word` by Levenshtein distance, or `nil` if none is close enough.
 ///
-/// A candidate qualifies when its distance is at most `max(2, word.count / 3)`;
+/// A candidate qualifies when its distance is at most `max(2, n / 3)`, `n` being the word's length
+/// counted up to `didYouMeanPrefix` characters;
 /// ties go to the candidate that comes first in `candidates`.
+///
+/// The work per candidate is bounded so a hostile name cannot hang an error message: only the
+/// first `didYouMeanPrefix` characters of each string are compared (so the limit is at most 21),
+/// and a candidate whose length differs from the word's by more than the limit is skipped without
+/// comparing (its distance could not be within the limit).
 public func didYouMean(_ word: String, among candidates: [String]) -> String? {
-    let limit = max(2, word.count / 3)
-    let w = Array(word)
+    let w = Array(word.prefix(didYouMeanPrefix))
+    let wordLength = word.count
+    let limit = max(2, w.count / 3)
     var best: (candidate: String, distance: Int)?
     for candidate in candidates {
-        let d = levenshtein(w, Array(candidate))
+        if abs(candidate.count - wordLength) > limit { continue }
+        let d = levenshtein(w, Array(candidate.prefix(didYouMeanPrefix)), limit: limit)
         if d <= limit, best == nil || d < best!.distance {
             best = (candidate, d)
         }
@@ -206,18 +214,25 @@ public func didYouMean(_ word: String, among candidates: [String]) -> String? {
     return best?.candidate
 }
 
-/// Edit distance (insertions, deletions, substitutions) between two character arrays.
-func levenshtein(_ a: [Character], _ b: [Character]) -> Int {
+/// How many leading characters of each string `didYouMean` compares.
+let didYouMeanPrefix = 64
+
+/// Edit distance (insertions, deletions, substitutions) between two character arrays; once every
+/// entry of a row exceeds `limit` the distance must too, and `limit + 1` is returned.
+func levenshtein(_ a: [Character], _ b: [Character], limit: Int = .max) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var previous = Array(0...b.count)
     var current = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
         current[0] = i
+        var rowMinimum = i
         for j in 1...b.count {
             let cost = a[i - 1] == b[j - 1] ? 0 : 1
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            rowMinimum = min(rowMinimum, current[j])
         }
+        if rowMinimum > limit { return limit + 1 }
         swap(&previous, &current)
     }
     return previous[b.count]

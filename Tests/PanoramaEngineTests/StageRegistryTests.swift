@@ -58,6 +58,11 @@ struct StageRegistryTests {
             == "p.yaml:3:19: unknown key `max_rejet_rate` in stage `cleanse` (kind cleanse) (known: id, kind, needs, max_reject_rate); did you mean `max_reject_rate`?")
         #expect(error(pipeline, overrides: ["cleanse.max_rejct_rate=0.2"])
             == "--set cleanse.max_rejct_rate=0.2: stage kind `cleanse` has no parameter `max_rejct_rate` (known: max_reject_rate); did you mean `max_reject_rate`?")
+        // A 70,000-character parameter name is reported promptly, without a suggestion.
+        let key = String(repeating: "k", count: 70_000)
+        let long = error("stages:\n  - {id: cleanse, \(key): 1}\n")
+        #expect(long.hasPrefix("p.yaml:2:19: unknown key `kkkk"))
+        #expect(!long.contains("did you mean"))
     }
 
     @Test("types and ranges of every kind's parameters are checked, in the file and in --set")

@@ -14,42 +14,58 @@ public struct StageSelection: Sendable {
         self.until = until
     }
 
-    /// Selected stage ids in dependency order.
+    /// Selected stage ids in dependency order; linear in stages plus needs. Throws a usage error
+    /// for an unknown stage id and when the options together select no stage.
     public func resolve(_ config: PipelineConfig) throws -> [String] {
         let ids = config.orderedStageIds
+        let known = Set(ids)
         func check(_ id: String, _ option: String) throws {
-            if !ids.contains(id) {
+            if !known.contains(id) {
                 let hint = didYouMean(id, among: ids).map { "; did you mean `\($0)`?" } ?? ""
                 throw PanoramaError.usage("\(option) \(id): no such stage in \(config.file) (stages: \(ids.joined(separator: ", ")))\(hint)")
             }
         }
-        var selected = Set(ids)
+        var selected = known
         if !stages.isEmpty {
             for s in stages { try check(s, "--stage") }
             selected.formIntersection(stages)
         }
         if let from {
             try check(from, "--from")
-            var down: Set<String> = [from]
-            var changed = true
-            while changed {
-                changed = false
-                for s in config.stages where !down.contains(s.id) && s.needs.contains(where: down.contains) {
-                    down.insert(s.id)
-                    changed = true
-                }
+            var downstream: [String: [String]] = [:]
+            for s in config.stages {
+                for n in s.needs { downstream[n, default: []].append(s.id) }
             }
-            selected.formIntersection(down)
+            selected.formIntersection(Self.reach(from) { downstream[$0] ?? [] })
         }
         if let until {
             try check(until, "--until")
-            var up: Set<String> = [until]
-            var queue = [until]
-            while let id = queue.popLast() {
-                for n in config.stage(id)?.needs ?? [] where up.insert(n).inserted { queue.append(n) }
-            }
-            selected.formIntersection(up)
+            selected.formIntersection(Self.reach(until) { config.stage($0)?.needs ?? [] })
         }
-        return ids.filter(selected.contains)
+        let out = ids.filter(selected.contains)
+        if out.isEmpty {
+            throw PanoramaError.usage(
+                "\(describe()) select no stage: no stage is in all of them (--stage takes the named stages, "
+                    + "--from a stage and everything downstream of it, --until a stage and everything upstream of it)")
+        }
+        return out
+    }
+
+    /// `start` and every id reachable from it through `next`, each visited once.
+    static func reach(_ start: String, _ next: (String) -> [String]) -> Set<String> {
+        var seen: Set<String> = [start]
+        var queue = [start]
+        while let id = queue.popLast() {
+            for n in next(id) where seen.insert(n).inserted { queue.append(n) }
+        }
+        return seen
+    }
+
+    /// The given options as typed, e.g. `--from report --until ingest`.
+    func describe() -> String {
+        var parts = stages.map { "--stage \($0)" }
+        if let from { parts.append("--from \(from)") }
+        if let until { parts.append("--until \(until)") }
+        return parts.joined(separator: " ")
     }
 }
