@@ -34,7 +34,8 @@ let package = Package(
         .testTarget(name: "PanoramaCoreTests", dependencies: ["PanoramaCore"]),
         .testTarget(name: "PanoramaConfigTests", dependencies: ["PanoramaConfig"]),
         .testTarget(name: "PanoramaGenerateTests", dependencies: ["PanoramaGenerate"]),
-        .testTarget(name: "PanoramaStatsTests", dependencies: ["PanoramaStats"]),
+        // The R data sets (attitude, mtcars, swiss) and their published figures are committed here.
+        .testTarget(name: "PanoramaStatsTests", dependencies: ["PanoramaStats"], resources: [.copy("Resources")]),
         .testTarget(name: "PanoramaStagesTests",
                     dependencies: ["PanoramaStages", "PanoramaEngine", "PanoramaGenerate", "PanoramaTestSupport"]),
         .testTarget(name: "PanoramaEngineTests",

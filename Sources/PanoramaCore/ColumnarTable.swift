@@ -1,6 +1,7 @@
 import Foundation
 
-/// A partition read for a few of its columns without building a String per cell: the file's bytes
+/// A warehouse partition read back — the one reader for partitions, so every stage parses numbers
+/// the same way — for a few of its columns without building a String per cell: the file's bytes
 /// stay in one buffer and each selected column is a pair of offset arrays. Numbers, dates and keys
 /// are parsed and hashed straight from the bytes; text becomes a String only when asked for.
 public struct ColumnarTable: @unchecked Sendable {
@@ -35,7 +36,7 @@ public struct ColumnarTable: @unchecked Sendable {
             }
             return i
         }
-        let chunks = CSVTable.chunkBoundaries(bytes, from: reader.position,
+        let chunks = ColumnarTable.chunkBoundaries(bytes, from: reader.position,
                                               parts: bytes.count > 4 << 20 ? ProcessInfo.processInfo.activeProcessorCount : 1)
         struct Piece { var starts: [[UInt32]]; var ends: [[UInt32]]; var escaped: [(row: Int, column: Int)]; var rows: Int }
         let pieces = try parallelMap(chunks.count) { k -> Piece in
@@ -88,6 +89,30 @@ public struct ColumnarTable: @unchecked Sendable {
             spans[k + 1] = UInt32(write)
         }
         return ColumnarTable(header: columns, rowCount: rows, store: store, spans: spans)
+    }
+
+    /// Splits `bytes[from...]` into about `parts` ranges that start and end on record boundaries:
+    /// a line break with an even number of quotes before it is outside any quoted field.
+    static func chunkBoundaries(_ bytes: [UInt8], from: Int, parts: Int) -> [Range<Int>] {
+        let n = bytes.count
+        guard parts > 1, n - from > parts else { return [from..<n] }
+        var cuts = [from]
+        bytes.withUnsafeBufferPointer { b in
+            var quotes = 0
+            var i = from
+            for k in 1..<parts {
+                let target = from + (n - from) * k / parts
+                while i < n && (i < target || b[i] != 0x0A || quotes % 2 != 0) {
+                    if b[i] == 0x22 { quotes += 1 }
+                    i += 1
+                }
+                if i >= n { break }
+                i += 1
+                if i > cuts.last! && i < n { cuts.append(i) }
+            }
+        }
+        cuts.append(n)
+        return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
     }
 
     private init(header: [String], rowCount: Int, store: ByteStore, spans: [UInt32]) {

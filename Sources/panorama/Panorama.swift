@@ -13,6 +13,7 @@ struct Panorama {
             RunCommand.self,
             ValidateCommand.self,
             PlanCommand.self,
+            ListCommand.self,
             GenerateCommand.self,
             DemoCommand.self,
             BenchCommand.self,

@@ -149,18 +149,18 @@ struct ChunkedParseTests {
             w.endRow()
         }
         #expect(w.bytes.count > 4 << 20)
-        let table = try CSVTable.parse(w.bytes, name: "big")
+        let table = try ColumnarTable.parse(w.bytes, name: "big")
         #expect(table.rowCount == 120_000)
         for i in [0, 1, 6, 7, 59_999, 60_000, 119_999] {
             #expect(table[i, 0] == "C\(i)")
             #expect(table[i, 1] == (i % 7 == 0 ? "line one\nline \"two\", with comma" : "plain row \(i) with some padding text"))
             #expect(table.int(i, 2) == i)
         }
-        let picked = try CSVTable.parse(w.bytes, name: "big", columns: ["n", "id"])
+        let picked = try ColumnarTable.parse(w.bytes, name: "big", columns: ["n", "id"])
         #expect(picked.header == ["n", "id"])
         #expect(picked[119_999, 0] == "119999" && picked[119_999, 1] == "C119999")
         // Every boundary starts a record: right after a line break outside quotes.
-        for r in CSVTable.chunkBoundaries(w.bytes, from: 0, parts: 5).dropFirst() {
+        for r in ColumnarTable.chunkBoundaries(w.bytes, from: 0, parts: 5).dropFirst() {
             #expect(w.bytes[r.lowerBound - 1] == 0x0A)
             #expect(w.bytes[..<r.lowerBound].filter { $0 == 0x22 }.count % 2 == 0)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PanoramaTestSupport
 
 /// The `panorama` executable: exit codes and messages as a scheduler sees them.
 @Suite("Command line exit codes")
@@ -11,21 +12,11 @@ struct CommandLineTests {
     /// Runs the built `panorama` with `args` in `dir` (the package root by default); nil (and a
     /// recorded issue) when it has not been built.
     static func run(_ args: [String], in dir: String? = nil) throws -> (code: Int32, out: String, err: String)? {
-        guard let binary = KillTests.binary else {
-            Issue.record("no built panorama binary under .build; `swift build` first")
+        guard let r = try ExternalTool.runPanorama(args, in: dir) else {
+            Issue.record(Comment(rawValue: ExternalTool.notBuilt))
             return nil
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: dir ?? KillTests.packageRoot)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        return (r.status, r.out, r.err)
     }
 
     @Test("validate accepts the shipped pipeline")

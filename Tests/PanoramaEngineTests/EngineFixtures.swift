@@ -3,30 +3,17 @@ import PanoramaConfig
 import PanoramaCore
 import PanoramaEngine
 import PanoramaStages
+import PanoramaTestSupport
 
 /// A temporary project folder (inputs, warehouse, config) removed when released.
 final class Workspace {
-    let path: String
+    let dir = TempDir("engine")
+    var path: String { dir.path }
     var lines: [String] = []
 
-    init() {
-        path = NSTemporaryDirectory() + "panorama-engine-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func write(_ name: String, _ text: String) {
-        let full = path + "/" + name
-        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: full, contents: text.data(using: .utf8))
-    }
-
-    func read(_ name: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path + "/" + name).map { [UInt8]($0) }
-    }
-
-    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path + "/" + name) }
+    func write(_ name: String, _ text: String) { dir.write(name, text) }
+    func read(_ name: String) -> [UInt8]? { dir.bytes(name) }
+    func exists(_ name: String) -> Bool { dir.exists(name) }
 
     /// The pipeline text with paths inside this workspace.
     func config(stages: String = "  - {id: ingest}\n  - {id: cleanse, needs: [ingest], max_reject_rate: 0.3}\n", extra: String = "") throws -> PipelineConfig {

@@ -27,8 +27,8 @@ struct GeneratedRunTests {
         .range(Month(key: truth.months.first!)!, Month(key: truth.months.last!)!)
     }
 
-    func table(_ ws: Workspace, _ name: String, _ month: String) throws -> CSVTable {
-        try CSVTable.read(ws.path + "/warehouse/\(name)/month=\(month)/part-0.csv")
+    func table(_ ws: Workspace, _ name: String, _ month: String) throws -> ColumnarTable {
+        try ColumnarTable.read(ws.path + "/warehouse/\(name)/month=\(month)/part-0.csv").0
     }
 
     /// Quarantine rows per source and code, and the manifest counts, equal the truth file exactly.

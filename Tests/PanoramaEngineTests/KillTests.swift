@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PanoramaTestSupport
 import PanoramaCore
 import PanoramaGenerate
 
@@ -7,15 +8,7 @@ import PanoramaGenerate
 /// published partition whole: byte for byte either the previous version or the new one.
 @Suite("SIGKILL in the middle of a run", .serialized)
 struct KillTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
-    static var binary: String? {
-        for candidate in [".build/debug/panorama", ".build/release/panorama"] {
-            let path = packageRoot + "/" + candidate
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
+    static var binary: String? { ExternalTool.panorama }
 
     func writeConfig(_ ws: Workspace) {
         ws.write("pipeline.yaml", """

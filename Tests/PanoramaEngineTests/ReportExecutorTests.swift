@@ -8,27 +8,13 @@ import PanoramaTestSupport
 
 /// A temporary project with hand-written warehouse partitions for the report stage.
 private final class ReportWorkspace {
-    let path: String
+    let dir = TempDir("report")
+    var path: String { dir.path }
     var lines: [String] = []
 
-    init() {
-        path = NSTemporaryDirectory() + "panorama-report-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func write(_ name: String, _ text: String) {
-        let full = path + "/" + name
-        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
-    }
-
-    func read(_ name: String) -> String {
-        String(decoding: FileManager.default.contents(atPath: path + "/" + name) ?? Data(), as: UTF8.self)
-    }
-
-    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: path + "/" + name) }
+    func write(_ name: String, _ text: String) { dir.write(name, text) }
+    func read(_ name: String) -> String { dir.text(name) }
+    func exists(_ name: String) -> Bool { dir.exists(name) }
 
     func config(report: String = "{id: report, needs: [cleanse]}", extra: String = "", overrides: [String] = []) throws -> PipelineConfig {
         try PipelineConfig.parse(text: """
@@ -103,23 +89,11 @@ private final class ReportWorkspace {
 
     /// Validates XML with xmllint against the committed XSD (nil, with an issue, when xmllint is missing).
     func validate(_ file: String) throws -> (Int32, String)? {
-        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-        guard let dir = dirs.first(where: { FileManager.default.isExecutableFile(atPath: "\($0)/xmllint") }) else {
-            Issue.record("xmllint is not installed: install libxml2-utils (apt-get install -y libxml2-utils); CI must install it")
+        guard let r = try XMLSchema.validate(file: dir.url(file)) else {
+            Issue.record(Comment(rawValue: XMLSchema.missing))
             return nil
         }
-        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("reports/schema/panorama.xsd").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(dir)/xmllint")
-        process.arguments = ["--noout", "--schema", schema, path + "/" + file]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        return (r.status, r.output)
     }
 }
 

@@ -117,3 +117,32 @@ struct StageRegistryTests {
         #expect(range.err.contains("cleanse.max_reject_rate must be a share between 0 and 1"), "\(range.err)")
     }
 }
+
+@Suite("panorama list: the stage kinds and a pipeline's stages")
+struct ListCommandTests {
+    @Test("list prints every registered kind with its parameters, defaults and tables, then the stages in run order")
+    func list() throws {
+        guard let binary = ExternalTool.panorama else {
+            Issue.record("no built panorama binary under .build; `swift build` first")
+            return
+        }
+        let dir = TempDir("list")
+        dir.write("p.yaml", """
+            name: t
+            stages:
+              - {id: report_en, kind: report, needs: [ingest], lang: en}
+              - {id: ingest}
+
+            """)
+        let r = try ExternalTool.run(binary, ["list", dir.url("p.yaml")])
+        #expect(r.status == 0, "\(r.err)")
+        for kind in StageKinds.registry.kinds {
+            #expect(r.out.contains("\n  \(kind.name) — \(kind.abstract)\n"), "\(kind.name)")
+            for p in kind.parameters { #expect(r.out.contains("      \(p.name): \(p.help) (default: \(p.defaultValue))"), "\(p.name)") }
+            if !kind.tables.isEmpty { #expect(r.out.contains("writes: " + kind.tables.map(\.name).joined(separator: ", "))) }
+        }
+        #expect(r.out.contains("  1. ingest\n  2. report_en (kind report) ← needs ingest\n       lang: \"en\"\n"), "\(r.out)")
+        let bad = try ExternalTool.run(binary, ["list", dir.url("missing.yaml")])
+        #expect(bad.status == 2)
+    }
+}

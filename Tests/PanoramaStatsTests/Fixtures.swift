@@ -1,4 +1,4 @@
-// Test-only helpers: loading the shared R data-set fixtures and comparing with printed figures.
+// Test-only helpers: loading the committed R data-set fixtures and comparing with printed figures.
 import Foundation
 import Testing
 
@@ -9,14 +9,9 @@ struct Fixture {
     /// Columns by header name (looked up by name only; never iterated, so hash order is moot).
     private let columns: [String: [Double]]
 
-    /// Directory of the shared fixtures: <package root>/../shared/fixtures/stats. Computed from
-    /// this file's path so it works both in the dev package and in the main project.
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // PanoramaStatsTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-        .deletingLastPathComponent()  // its parent
-        .appendingPathComponent("shared/fixtures/stats", isDirectory: true)
+    /// The fixtures are this test target's resources (Resources/: the R data sets as CSV, and a
+    /// README with the published figures and their sources).
+    static let directory: URL = Bundle.module.bundleURL.appendingPathComponent("Resources", isDirectory: true)
 
     /// Loads `<name>.csv` from the fixture directory.
     static func load(_ name: String) throws -> Fixture {

@@ -27,6 +27,17 @@ public enum ExternalTool {
         return nil
     }
 
+    /// Runs the built `panorama` with `args` in `dir` (the repository root by default); nil when it
+    /// has not been built (the caller records that as an issue).
+    public static func runPanorama(_ args: [String], in dir: String? = nil, environment: [String: String]? = nil,
+                                   timeout: Double = 600) throws -> Result? {
+        guard let binary = panorama else { return nil }
+        return try run(binary, args, cwd: dir ?? repositoryRoot, environment: environment, timeout: timeout)
+    }
+
+    /// The message a test records when the binary has not been built.
+    public static let notBuilt = "no built panorama binary under .build; `swift build` first"
+
     /// The result of a child process.
     public struct Result: Sendable {
         public var status: Int32

@@ -34,6 +34,11 @@ struct ParsedArguments: Sendable {
         flags.contains(flag.name)
     }
 
+    /// Whether the positional was given on the command line (not defaulted).
+    func positionalGiven(_ positional: PositionalSpec) -> Bool {
+        positionals[positional.name] != nil
+    }
+
     /// The positional's value, or its declared default.
     func value(_ positional: PositionalSpec) -> String? {
         positionals[positional.name] ?? positional.defaultValue
