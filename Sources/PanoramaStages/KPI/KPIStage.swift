@@ -19,9 +19,15 @@ public enum KPIStage: StageKind {
 
     public static let kpi = TableSchema("kpi", producer: name, columns: [
         "month", "kpi", "dimension", "member", "value", "base", "prev_value", "mom_change", "mom_unit", "target",
-        "target_gap", "polarity", "direction", "alert",
+        "target_gap", "polarity", "direction", "alert", "std_err", "prev_base", "prev_std_err", "mom_p_value",
+        "mom_q_value", "significant", "alert_level",
     ])
-    public static let tables = [kpi]
+    /// The exact shift-share split of each total KPI's change over the members of each dimension (SPEC §4.2).
+    public static let kpiChange = TableSchema("kpi_change", producer: name, columns: [
+        "month", "kpi", "dimension", "member", "share", "prev_share", "value", "prev_value", "rate_effect", "mix_effect",
+        "contribution", "rank",
+    ])
+    public static let tables = [kpi, kpiChange]
 
     public static func settings(_ stage: StageConfig, in config: PipelineConfig) throws -> Settings {
         var s = KPISettings()
