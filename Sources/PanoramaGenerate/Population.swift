@@ -96,6 +96,11 @@ struct Population {
     }
 }
 
+/// Customer id text of population index i (`C` + (i + 1) zero-padded to 8 digits).
+func customerId(_ i: Int) -> String {
+    Fmt.string { $0.append(67); Fmt.padded(&$0, i + 1, width: 8) }
+}
+
 extension Vocabulary {
     static let msisdnPrefixValues: [Int] = msisdnPrefixes.map { Int($0)! }
 }

@@ -120,10 +120,10 @@ struct GeneratorTests {
         let truth = try SyntheticDeliveryGenerator(options: GeneratorOptions(start: "2026-02", months: 2, customers: 1000, seed: 3, dirtyRate: 0.3)).write(to: dir)
         try TestSupport.verify(dir, truth)
         for (key, mt) in truth.perMonth {
-            #expect(Set(mt.customers.quarantined.keys) == Set(Code.customers), "\(key)")
-            #expect(Set(mt.usage.quarantined.keys) == Set(Code.usage), "\(key)")
-            #expect(Set(mt.surveys.quarantined.keys) == Set(Code.surveys), "\(key)")
-            #expect(Set(mt.complaints.quarantined.keys) == Set(Code.complaints), "\(key)")
+            #expect(Set(mt.customers.quarantined.keys) == Set(CustomersSource.codes), "\(key)")
+            #expect(Set(mt.usage.quarantined.keys) == Set(UsageSource.codes), "\(key)")
+            #expect(Set(mt.surveys.quarantined.keys) == Set(SurveysSource.codes), "\(key)")
+            #expect(Set(mt.complaints.quarantined.keys) == Set(ComplaintsSource.codes), "\(key)")
         }
     }
 
@@ -134,7 +134,7 @@ struct GeneratorTests {
         let truth = try SyntheticDeliveryGenerator(options: GeneratorOptions(start: "2026-01", months: 1, customers: 16_000, seed: 5)).write(to: dir)
         let results = try TestSupport.verify(dir, truth)
         let mt = try #require(truth.perMonth["2026-01"])
-        let pairs: [(SourceTruth, [String])] = [(mt.customers, Code.customers), (mt.usage, Code.usage), (mt.surveys, Code.surveys), (mt.complaints, Code.complaints)]
+        let pairs: [(SourceTruth, [String])] = [(mt.customers, CustomersSource.codes), (mt.usage, UsageSource.codes), (mt.surveys, SurveysSource.codes), (mt.complaints, ComplaintsSource.codes)]
         for (st, codes) in pairs {
             #expect(Set(st.quarantined.keys) == Set(codes))
             let share = Double(st.read - st.clean) / Double(st.read)

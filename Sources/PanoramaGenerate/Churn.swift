@@ -1,0 +1,47 @@
+import Foundation
+
+/// Ends some customers in M: each customer active before M churns with a probability proportional
+/// to 1 + Σ weight·flag of this month's flags (the relative risks of `weights`), scaled so that the
+/// mean over the eligible customers is `rate`. The churn date is a day of M.
+enum Churn: MonthStep {
+    /// Relative risk added by each flag (`new_tenure`: joined less than 180 days before M).
+    static let weights: [(String, Double)] = [("bill_drop", 3.0), ("call_forward", 2.0), ("offnet", 1.0),
+                                              ("complaint", 1.5), ("detractor", 1.5), ("new_tenure", 0.5)]
+    /// Mean monthly churn probability of the customers active before M.
+    static let rate = 0.012
+
+    static func run(_ g: inout GeneratorRun, _ month: inout MonthState) throws {
+        let m = month.info
+        let base = month.base
+        var r = Rng(seed: g.seed, stream: Stream.churn.rawValue, month: m.index)
+        let wts = Churn.weights.map(\.1)
+        func risk(_ i: Int) -> Double {
+            let f = g.pop.flags[i]
+            var x = 1.0
+            if f & Population.Flag.billDrop != 0 { x += wts[0] }
+            if f & Population.Flag.callForward != 0 { x += wts[1] }
+            if f & Population.Flag.offnet != 0 { x += wts[2] }
+            if g.pop.complaintMask[i] != 0 { x += wts[3] }
+            if f & Population.Flag.detractor != 0 { x += wts[4] }
+            if Int(g.pop.joinDay[i]) > m.firstDay - 180 { x += wts[5] }
+            return x
+        }
+        var sum = 0.0
+        var eligible = 0
+        for ci in base where Int(g.pop.joinDay[Int(ci)]) < m.firstDay {
+            sum += risk(Int(ci)); eligible += 1
+        }
+        guard eligible > 0 else { return }
+        let scale = Churn.rate * Double(eligible) / sum
+        var churned = 0
+        for ci in base {
+            let i = Int(ci)
+            guard Int(g.pop.joinDay[i]) < m.firstDay else { continue }
+            if r.chance(min(0.6, scale * risk(i))) {
+                g.pop.churnDay[i] = Int32(m.firstDay + r.int(m.dayCount))
+                churned += 1
+            }
+        }
+        month.churned = churned
+    }
+}
