@@ -2,7 +2,8 @@ import Foundation
 
 /// Ends some customers in M: each customer active before M churns with a probability proportional
 /// to 1 + Σ weight·flag of this month's flags (the relative risks of `weights`), scaled so that the
-/// mean over the eligible customers is `rate`. The churn date is a day of M.
+/// mean over the eligible customers is `rate`. The churn date is a day of M. A churn shift multiplies
+/// the probability of its brand's or value tier's customers.
 enum Churn: MonthStep {
     /// Relative risk added by each flag (`new_tenure`: joined less than 180 days before M).
     static let weights: [(String, Double)] = [("bill_drop", 3.0), ("call_forward", 2.0), ("offnet", 1.0),
@@ -34,12 +35,25 @@ enum Churn: MonthStep {
         guard eligible > 0 else { return }
         let scale = Churn.rate * Double(eligible) / sum
         var churned = 0
+        let fx = month.shifts
+        var sr = g.shiftRng(9, m)
         for ci in base {
             let i = Int(ci)
             guard Int(g.pop.joinDay[i]) < m.firstDay else { continue }
-            if r.chance(min(0.6, scale * risk(i))) {
+            let p = scale * risk(i)
+            let u = r.uniform()
+            if u < min(0.6, p) {
                 g.pop.churnDay[i] = Int32(m.firstDay + r.int(m.dayCount))
                 churned += 1
+            } else if fx.churn {
+                // Coupled draws: a shift only adds churners (the same uniform against a higher
+                // probability), and their churn day comes from the shift stream.
+                let factor = fx.churnFactorBrand[Int(g.pop.brand[i])] * fx.churnFactorTier[Population.valueTier(g.pop.arpu3mAvg(i))]
+                if factor > 1 && u < min(0.6, p * factor) {
+                    g.pop.churnDay[i] = Int32(m.firstDay + sr.int(m.dayCount))
+                    churned += 1
+                    month.shiftChurned.append(ci)
+                }
             }
         }
         month.churned = churned

@@ -15,29 +15,26 @@ enum ComplaintsSource: DeliverySource {
         var r = Rng(seed: g.seed, stream: Stream.complaints.rawValue, month: m.index)
         var recs: [ComplaintRecord] = []
         let extraction = (m.lastDay + 1 + 5) * 86400
+        let fx = month.shifts
+        var sr = g.shiftRng(ComplaintsSource.plantKey, m)
         for ci in base {
             let i = Int(ci)
             let dropped = g.pop.flags[i] & Population.Flag.billDrop != 0
             let p = 0.0125 * Foundation.exp(-0.7 * Double(g.pop.sat[i]) - 0.245) * (dropped ? 1.8 : 1)
             var had = false
-            if r.chance(p) {
+            let u = r.uniform()
+            if u < p {
                 had = true
                 let n = r.chance(0.12) ? 2 : 1
                 for k in 0..<n {
-                    let day = max(Int(g.pop.joinDay[i]), m.firstDay + r.int(m.dayCount))
-                    var tod = 8 * 3600 + r.int(14 * 3600)
-                    if r.chance(0.3) { tod -= tod % 60 }
-                    let opened = day * 86400 + tod
-                    var closed = -1
-                    var hours = 0.0
-                    if !r.chance(0.08) {
-                        hours = min(600, Foundation.exp(Foundation.log(20.0) + 1.0 * r.normal()))
-                        let c = opened + Int(hours * 3600)
-                        if c < extraction { closed = c }
-                    }
-                    let cat = dropped && r.chance(0.5) ? 1 : r.weighted([0.35, 0.30, 0.15, 0.12, 0.08])
-                    let esc = r.chance(0.05 + (hours > 72 ? 0.2 : 0) + (closed < 0 ? 0.1 : 0))
-                    recs.append(ComplaintRecord(customer: ci, opened: opened, closed: closed, k: Int32(k), category: UInt8(cat), escalated: esc))
+                    recs.append(complaint(&r, customer: ci, join: Int(g.pop.joinDay[i]), m: m, extraction: extraction, dropped: dropped, k: k, incident: false))
+                }
+            } else if fx.complaints, u < p * fx.complaintFactor[Int(g.pop.city[i])] {
+                // A shifted city's extra complaints: drawn from the shift stream, and left out of the
+                // complaint history churn reads, so that nothing else in the month moves.
+                let n = sr.chance(0.12) ? 2 : 1
+                for k in 0..<n {
+                    recs.append(complaint(&sr, customer: ci, join: Int(g.pop.joinDay[i]), m: m, extraction: extraction, dropped: dropped, k: k, incident: true))
                 }
             }
             g.pop.complaintMask[i] = ((g.pop.complaintMask[i] << 1) | (had ? 1 : 0)) & 7
@@ -58,6 +55,27 @@ enum ComplaintsSource: DeliverySource {
             try w.out.maybeFlush()
         }
         try g.finish(&w, &month)
+    }
+
+    /// One complaint of a customer: opened on a day of M (not before joining) in office hours, most
+    /// closed after a log-normal ~20 h, billing complaints likelier after a bill drop; an `incident`
+    /// complaint (a shifted city's extra one) is about the network more often than not.
+    @inline(__always)
+    static func complaint(_ r: inout Rng, customer ci: Int32, join: Int, m: MonthInfo, extraction: Int, dropped: Bool, k: Int, incident: Bool) -> ComplaintRecord {
+        let day = max(join, m.firstDay + r.int(m.dayCount))
+        var tod = 8 * 3600 + r.int(14 * 3600)
+        if r.chance(0.3) { tod -= tod % 60 }
+        let opened = day * 86400 + tod
+        var closed = -1
+        var hours = 0.0
+        if !r.chance(0.08) {
+            hours = min(600, Foundation.exp(Foundation.log(20.0) + 1.0 * r.normal()))
+            let c = opened + Int(hours * 3600)
+            if c < extraction { closed = c }
+        }
+        let cat = incident && r.chance(0.6) ? 0 : dropped && r.chance(0.5) ? 1 : r.weighted([0.35, 0.30, 0.15, 0.12, 0.08])
+        let esc = r.chance(0.05 + (hours > 72 ? 0.2 : 0) + (closed < 0 ? 0.1 : 0))
+        return ComplaintRecord(customer: ci, opened: opened, closed: closed, k: Int32(k), category: UInt8(cat), escalated: esc)
     }
 
     /// Writes one planted bad complaint row that fails first with `p.code`.

@@ -20,11 +20,25 @@ enum CustomersSource: DeliverySource {
         let forcedBirth = g.rate > 0 && g.coverage ? pr.int(n) : -1
         let nullRate = g.rate * 0.4
         let last = m.lastDay
+        let flips = month.shiftChurned
+        var nextFlip = 0
         for i in 0..<n {
             let row = CustomerRow(pop: g.pop, i, lastDay: last)
             w.b.reset()
             let awk = w.r.chance(0.05)
-            row.render(&w.b, awk: awk, &w.r)
+            if nextFlip < flips.count && Int(flips[nextFlip]) == i {
+                // Churned this month only because of a shift: spelt with the draws of the row it
+                // replaces, and the stream moved on as that row would have moved it.
+                nextFlip += 1
+                var unshifted = row
+                unshifted.churn = nil
+                var spelling = w.r
+                unshifted.render(&w.b, awk: awk, &w.r)
+                w.b.reset()
+                row.render(&w.b, awk: awk, &spelling)
+            } else {
+                row.render(&w.b, awk: awk, &w.r)
+            }
             if g.rate > 0 {
                 if i == forcedGender || w.r.chance(nullRate) {
                     w.b.text(6, w.r.pick(["X", "未知", "U", "unknown", "9"])); nullGender += 1

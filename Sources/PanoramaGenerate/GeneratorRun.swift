@@ -14,6 +14,8 @@ struct GeneratorRun {
     var freshCustomer = 0
     var freshRow = 0
     var planted: [PlantedRecord] = []
+    /// The real changes this run plants (see `Shift`).
+    var shifts: [Shift]
 
     static let joinRate = 0.015
 
@@ -43,6 +45,7 @@ struct GeneratorRun {
         seed = options.seed
         rate = options.dirtyRate
         coverage = options.dirtyRate > 0 && options.customers >= 50
+        shifts = options.shifts ? ShiftPlan.make(seed: options.seed, start: s, months: options.months) : []
     }
 
     var encodingName: String { gb ? "gb18030" : "utf-8" }
@@ -66,7 +69,7 @@ struct GeneratorRun {
             npsModel: NPSModel(intercept: SyntheticDeliveryGenerator.npsIntercept, coefficients: coef,
                                noiseSD: SyntheticDeliveryGenerator.npsNoiseSD),
             churnModel: ChurnModel(baseRate: Churn.rate, joinRate: GeneratorRun.joinRate, weights: weights),
-            perMonth: perMonth)
+            perMonth: perMonth, shifts: shifts.map { ShiftPlan.truth($0, start: start) })
         try truth.jsonData().write(to: dir.appendingPathComponent("_truth.json"))
         var csv = "month,source,line,code,detail\n"
         for p in planted { csv += "\(p.month),\(p.source),\(p.line),\(p.code),\(p.detail)\n" }
@@ -123,7 +126,7 @@ struct GeneratorRun {
         base.reserveCapacity(active + newCount)
         for i in 0..<pop.count where pop.joinDay[i] <= last && pop.churnDay[i] >= first { base.append(Int32(i)) }
 
-        var state = MonthState(info: m, ordinal: ordinal, dir: mdir, base: base)
+        var state = MonthState(info: m, ordinal: ordinal, dir: mdir, base: base, shifts: ShiftEffects(shifts, ordinal: ordinal))
         for step in GeneratorRun.steps { try step.run(&self, &state) }
         active = active + newCount - state.churned
         return MonthTruth(customers: state.files["customers"]!, usage: state.files["usage"]!, surveys: state.files["surveys"]!,
@@ -148,6 +151,11 @@ struct GeneratorRun {
         Rng(seed: SplitMix64.mix(seed, 0xBAD, source.plantKey), stream: Stream.layout.rawValue, month: m.index)
     }
 
+    /// The stream of the extra draws a shift needs in a step of a month (never used without shifts).
+    func shiftRng(_ step: UInt64, _ m: MonthInfo) -> Rng {
+        Rng(seed: SplitMix64.mix(seed, 0x5_41F7, step), stream: Stream.shiftDraws.rawValue, month: m.index)
+    }
+
     /// Closes a source's file: its planted rows join `_planted.csv` and its counts the month's truth.
     mutating func finish(_ w: inout SourceWriter, _ month: inout MonthState, nulled: [String: Int]? = nil) throws {
         planted += w.log
@@ -164,6 +172,11 @@ struct MonthState {
     let dir: URL
     /// Population indices of the base of M (joined by the end of M, not churned before M), in index order.
     let base: [Int32]
+    /// The shifts in force this month.
+    let shifts: ShiftEffects
+    /// Customers who churn this month only because of a shift (index order): the customer master
+    /// renders them with the draws their unshifted row would have used.
+    var shiftChurned: [Int32] = []
     /// Counts of every file written so far, by source name.
     var files: [String: SourceTruth] = [:]
     /// Base customers whose churn date falls in M.

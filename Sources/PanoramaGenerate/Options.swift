@@ -14,16 +14,20 @@ public struct GeneratorOptions: Sendable, Equatable {
     public var encoding: String
     /// Probability per row of an extra planted bad row (0 disables planted rows and nulled fields).
     public var dirtyRate: Double
+    /// Whether to plant real month-over-month changes (`shifts` in the truth). Off, every other file is
+    /// byte-identical to a run with them on up to the first shifted month.
+    public var shifts: Bool
 
     /// Creates options; values are validated by `SyntheticDeliveryGenerator.write(to:)`.
     public init(start: String = "2026-01", months: Int = 3, customers: Int = 10_000, seed: UInt64 = 42,
-                encoding: String = "utf-8", dirtyRate: Double = 0.01) {
+                encoding: String = "utf-8", dirtyRate: Double = 0.01, shifts: Bool = true) {
         self.start = start
         self.months = months
         self.customers = customers
         self.seed = seed
         self.encoding = encoding
         self.dirtyRate = dirtyRate
+        self.shifts = shifts
     }
 }
 
@@ -47,13 +51,60 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
     public var churnModel: ChurnModel
     /// Per month key, the counts a correct cleanse must reproduce.
     public var perMonth: [String: MonthTruth]
+    /// The real changes planted (empty when shifts are off), in month order.
+    public var shifts: [PlantedShift]
 
     enum CodingKeys: String, CodingKey {
-        case seed, start, months, customers, encoding
+        case seed, start, months, customers, encoding, shifts
         case dirtyRate = "dirty_rate"
         case npsModel = "nps_model"
         case churnModel = "churn_model"
         case perMonth = "per_month"
+    }
+
+    /// Creates a truth.
+    public init(seed: UInt64, start: String, months: [String], customers: Int, encoding: String, dirtyRate: Double,
+                npsModel: NPSModel, churnModel: ChurnModel, perMonth: [String: MonthTruth], shifts: [PlantedShift]) {
+        self.seed = seed
+        self.start = start
+        self.months = months
+        self.customers = customers
+        self.encoding = encoding
+        self.dirtyRate = dirtyRate
+        self.npsModel = npsModel
+        self.churnModel = churnModel
+        self.perMonth = perMonth
+        self.shifts = shifts
+    }
+
+    /// Reads a truth; files written before shifts existed read with no shifts.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        start = try c.decode(String.self, forKey: .start)
+        months = try c.decode([String].self, forKey: .months)
+        customers = try c.decode(Int.self, forKey: .customers)
+        encoding = try c.decode(String.self, forKey: .encoding)
+        dirtyRate = try c.decode(Double.self, forKey: .dirtyRate)
+        npsModel = try c.decode(NPSModel.self, forKey: .npsModel)
+        churnModel = try c.decode(ChurnModel.self, forKey: .churnModel)
+        perMonth = try c.decode([String: MonthTruth].self, forKey: .perMonth)
+        shifts = try c.decodeIfPresent([PlantedShift].self, forKey: .shifts) ?? []
+    }
+
+    /// Writes a truth; `shifts` only when there are some (a run without them reads as before they existed).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(start, forKey: .start)
+        try c.encode(months, forKey: .months)
+        try c.encode(customers, forKey: .customers)
+        try c.encode(encoding, forKey: .encoding)
+        try c.encode(dirtyRate, forKey: .dirtyRate)
+        try c.encode(npsModel, forKey: .npsModel)
+        try c.encode(churnModel, forKey: .churnModel)
+        try c.encode(perMonth, forKey: .perMonth)
+        if !shifts.isEmpty { try c.encode(shifts, forKey: .shifts) }
     }
 
     /// Reads `_truth.json`.
@@ -67,6 +118,48 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
         enc.outputFormatting = [.sortedKeys, .prettyPrinted]
         return try enc.encode(self)
     }
+}
+
+/// A real change planted from `month` on in one (dimension, member) cell (SPEC §4 dimensions).
+public struct PlantedShift: Codable, Sendable, Equatable {
+    /// `network_drop`, `channel_fall`, `complaint_jump` or `churn_up`.
+    public var kind: String
+    /// First month the change is in force (it lasts to the end of the run, so the month-over-month
+    /// change shows in this month only).
+    public var month: String
+    /// `city`, `channel`, `brand` or `value_tier`.
+    public var dimension: String
+    /// The member as the kpi table writes it (city name, channel, brand, tier letter).
+    public var member: String
+    /// The KPI the shift is sized to move detectably (at 6 months × 20,000 customers).
+    public var kpi: String
+    /// Direction of that KPI's value: `up` or `down`.
+    public var direction: String
+    /// Every KPI expected to move in the cell (the primary first), with its direction. The same KPIs
+    /// of cells of other dimensions that hold the shifted customers (the total, say) move by the
+    /// shifted cell's share.
+    public var moves: [ShiftMove]
+    /// Size of the change: score points (`unit` = `score_points`) or a factor on a probability (`factor`).
+    public var size: Double
+    /// `score_points` or `factor`.
+    public var unit: String
+    /// Approximate design change of the primary KPI in its SPEC §4 mom_unit (pct or pt).
+    public var expectedMoMChange: Double
+    /// What the generator changed, in words.
+    public var change: String
+
+    enum CodingKeys: String, CodingKey {
+        case kind, month, dimension, member, kpi, direction, moves, size, unit, change
+        case expectedMoMChange = "expected_mom_change"
+    }
+}
+
+/// A KPI a shift moves and which way.
+public struct ShiftMove: Codable, Sendable, Equatable {
+    /// KPI name (SPEC §4).
+    public var kpi: String
+    /// `up` or `down`.
+    public var direction: String
 }
 
 /// nps = clamp(round(intercept + Σ coefficients[d]·score_d + ε), 0, 10), ε ~ N(0, noise_sd).

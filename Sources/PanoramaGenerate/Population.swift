@@ -21,7 +21,10 @@ struct Population {
     var offnetBase: [Float] = []
     var dataLevel: [Float] = []
     var points: [Int32] = []
-    var prevArpu: [Float] = []        // last month's bill (0 = none)
+    /// Bills in cents of M, M-1 and M-2 as usage.csv delivered them (-1 = no usage row that month). A
+    /// customer's months in the base are consecutive and every base customer has a usage row, so
+    /// rotating the three arrays at the start of a month keeps -1 for the months before the customer joined.
+    var arpu0: [Int32] = [], arpu1: [Int32] = [], arpu2: [Int32] = []
     var flags: [UInt8] = []           // this month's risk flags (Flag)
     var complaintMask: [UInt8] = []   // bit k: complaint k months ago (k = 0 this month)
 
@@ -38,7 +41,8 @@ struct Population {
         joinDay.reserveCapacity(n); churnDay.reserveCapacity(n); city.reserveCapacity(n); county.reserveCapacity(n)
         brand.reserveCapacity(n); vip.reserveCapacity(n); gender.reserveCapacity(n); birthDay.reserveCapacity(n)
         prefix.reserveCapacity(n); logLevel.reserveCapacity(n); sat.reserveCapacity(n); cfrClass.reserveCapacity(n)
-        offnetBase.reserveCapacity(n); dataLevel.reserveCapacity(n); points.reserveCapacity(n); prevArpu.reserveCapacity(n)
+        offnetBase.reserveCapacity(n); dataLevel.reserveCapacity(n); points.reserveCapacity(n)
+        arpu0.reserveCapacity(n); arpu1.reserveCapacity(n); arpu2.reserveCapacity(n)
         flags.reserveCapacity(n); complaintMask.reserveCapacity(n)
     }
 
@@ -84,9 +88,36 @@ struct Population {
         prefix.append(UInt8(r.int(Vocabulary.msisdnPrefixes.count)))
         joinDay.append(Int32(join))
         churnDay.append(churn.map { Int32($0) } ?? Population.noChurn)
-        prevArpu.append(0)
+        arpu0.append(-1); arpu1.append(-1); arpu2.append(-1)
         flags.append(0)
         complaintMask.append(0)
+    }
+
+    /// Starts a new month's bills: M becomes M-1, M-1 becomes M-2.
+    mutating func rotateBills() {
+        swap(&arpu2, &arpu1)
+        swap(&arpu1, &arpu0)
+    }
+
+    /// Last month's bill in yuan as a Float (0 when there was none).
+    @inline(__always) func previousBill(_ i: Int) -> Float {
+        let c = arpu1[i]
+        return c < 0 ? 0 : Float(Double(c) / 100)
+    }
+
+    /// arpu_3m_avg of SPEC §3.2 exactly as a cleanse of these files computes it: the mean of the bills
+    /// present for M, M-1 and M-2, summed in that order (NaN when none).
+    @inline(__always) func arpu3mAvg(_ i: Int) -> Double {
+        var sum = 0.0, n = 0
+        if arpu0[i] >= 0 { sum += Double(arpu0[i]) / 100; n += 1 }
+        if arpu1[i] >= 0 { sum += Double(arpu1[i]) / 100; n += 1 }
+        if arpu2[i] >= 0 { sum += Double(arpu2[i]) / 100; n += 1 }
+        return n == 0 ? .nan : sum / Double(n)
+    }
+
+    /// value_tier of SPEC §3.2 (0 = A ≥ 300, 1 = B ≥ 120, 2 = C ≥ 50, 3 = D, also when unknown).
+    @inline(__always) static func valueTier(_ avg: Double) -> Int {
+        avg >= 300 ? 0 : avg >= 120 ? 1 : avg >= 50 ? 2 : 3
     }
 
     /// 11-digit msisdn of customer i (a bijection of the id, so msisdns are unique).

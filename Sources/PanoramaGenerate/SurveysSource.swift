@@ -24,6 +24,7 @@ enum SurveysSource: DeliverySource {
         let b0 = SyntheticDeliveryGenerator.npsIntercept
         let bs = SyntheticDeliveryGenerator.npsCoefficients
         let sd = SyntheticDeliveryGenerator.npsNoiseSD
+        let fx = month.shifts
         for ci in base {
             let i = Int(ci)
             guard r.chance(0.05) else { continue }
@@ -32,23 +33,33 @@ enum SurveysSource: DeliverySource {
                 let join = Int(g.pop.joinDay[i])
                 let day = max(join, m.firstDay + r.int(m.dayCount))
                 let latent = 0.85 * Double(g.pop.sat[i]) + 0.5 * r.normal()
-                var scores = SIMD8<UInt8>(repeating: 0)
-                var pred = b0
-                var sum = 0.0
+                // The draws first (their order is the file's identity), the answers from them after the
+                // channel is known, since a shift may depend on it.
+                var raw = SIMD8<Double>(repeating: 0)
+                var answered: UInt8 = 0
                 for d in 0..<7 {
-                    let x = min(10, max(1, (SurveysSource.dimMeans[d] + 1.45 * (0.62 * latent + 0.78 * r.normal())).rounded()))
-                    pred += bs[d] * x
-                    sum += x
-                    scores[d] = r.chance(SurveysSource.dimNotAnswered[d]) ? 0 : UInt8(x)
+                    raw[d] = SurveysSource.dimMeans[d] + 1.45 * (0.62 * latent + 0.78 * r.normal())
+                    if !r.chance(SurveysSource.dimNotAnswered[d]) { answered |= 1 << d }
                 }
-                let nps = min(10, max(0, (pred + sd * r.normal()).rounded()))
-                let overall = r.chance(0.02) ? 0 : UInt8(min(10, max(1, (0.6 + 0.93 * sum / 7 + 0.6 * r.normal()).rounded())))
+                let npsNoise = sd * r.normal()
+                let overallNoise: Double? = r.chance(0.02) ? nil : r.normal()
                 let ch = r.weighted([0.5, 0.25, 0.1, 0.15])
                 var tp: UInt8
                 if r.chance(0.1) { tp = 255 } else if ch == 2 && r.chance(0.7) { tp = 0 } else if ch == 1 && r.chance(0.6) { tp = 1 } else if join >= m.firstDay && r.chance(0.7) { tp = 3 } else { tp = UInt8(r.int(7)) }
+                let unshifted = answers(raw, answered: answered, npsNoise: npsNoise, overallNoise: overallNoise, b0: b0, bs: bs)
+                var given = unshifted
+                if fx.surveys {
+                    let channelDrop = fx.channelDrop[ch], networkDrop = fx.networkDrop[Int(g.pop.city[i])]
+                    if channelDrop != 0 || networkDrop != 0 {
+                        var drop = SIMD8<Double>(repeating: channelDrop)
+                        drop[0] += networkDrop
+                        given = answers(raw - drop, answered: answered, npsNoise: npsNoise, overallNoise: overallNoise, b0: b0, bs: bs)
+                    }
+                }
                 recs.append(SurveyRecord(customer: ci, day: Int32(day), k: Int32(k), channel: UInt8(ch), touchpoint: tp,
-                                         nps: UInt8(nps), overall: overall, scores: scores, naForm: UInt8(r.int(256))))
-                if nps <= 6 { g.pop.flags[i] |= Population.Flag.detractor }
+                                         nps: given.nps, overall: given.overall, scores: given.scores, naForm: UInt8(r.int(256))))
+                // Churn reads the unshifted answer, so that a shift changes nothing else this month.
+                if unshifted.nps <= 6 { g.pop.flags[i] |= Population.Flag.detractor }
             }
         }
         recs.sort { ($0.day, $0.customer, $0.k) < ($1.day, $1.customer, $1.k) }
@@ -76,6 +87,25 @@ enum SurveysSource: DeliverySource {
             try w.out.maybeFlush()
         }
         try g.finish(&w, &month)
+    }
+
+    /// The answers of one response from its draws: scores rounded and clamped to 1–10 (0 where not
+    /// answered), nps from the true model on all seven scores, overall_sat from their mean.
+    @inline(__always)
+    static func answers(_ raw: SIMD8<Double>, answered: UInt8, npsNoise: Double, overallNoise: Double?, b0: Double, bs: [Double])
+        -> (nps: UInt8, overall: UInt8, scores: SIMD8<UInt8>) {
+        var scores = SIMD8<UInt8>(repeating: 0)
+        var pred = b0
+        var sum = 0.0
+        for d in 0..<7 {
+            let x = min(10, max(1, raw[d].rounded()))
+            pred += bs[d] * x
+            sum += x
+            if answered & (1 << d) != 0 { scores[d] = UInt8(x) }
+        }
+        let nps = min(10, max(0, (pred + npsNoise).rounded()))
+        let overall = overallNoise.map { UInt8(min(10, max(1, (0.6 + 0.93 * sum / 7 + 0.6 * $0).rounded()))) } ?? 0
+        return (UInt8(nps), overall, scores)
     }
 
     /// Writes one planted bad survey row that fails first with `p.code` (planted ids are fresh `…X#######`

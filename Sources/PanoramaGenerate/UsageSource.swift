@@ -19,11 +19,12 @@ enum UsageSource: DeliverySource {
         let monthKey = Array(m.key.utf8)
         let dayCount = Double(m.dayCount)
         let logDrop = Float(Foundation.log(0.7))
+        g.pop.rotateBills()
         for (row, ci) in base.enumerated() {
             let i = Int(ci)
             // latent satisfaction drifts
             g.pop.sat[i] = 0.95 * g.pop.sat[i] + 0.312 * Float(r.normal())
-            let prev = g.pop.prevArpu[i]
+            let prev = g.pop.previousBill(i)
             var level = g.pop.logLevel[i] + Float(0.03 * r.normal())
             var factor = 1.0
             if prev > 0 && r.chance(0.025) {
@@ -68,7 +69,7 @@ enum UsageSource: DeliverySource {
             if u.cfrMilli >= 500 { f |= Population.Flag.callForward }
             if u.offMilli >= 400 { f |= Population.Flag.offnet }
             g.pop.flags[i] = f
-            g.pop.prevArpu[i] = cur
+            g.pop.arpu0[i] = Int32(u.arpuCents)
 
             w.b.reset()
             let awk = w.r.chance(0.05)
