@@ -37,24 +37,34 @@ enum Churn: MonthStep {
         var churned = 0
         let fx = month.shifts
         var sr = g.shiftRng(9, m)
+        let reduction = ContactsSource.model.retentionChurnReductionPt / 100
         for ci in base {
             let i = Int(ci)
             guard Int(g.pop.joinDay[i]) < m.firstDay else { continue }
             let p = scale * risk(i)
+            let marks = g.pop.followUp[i]
+            // A retention contact that reached the customer takes points off the month's probability.
+            let cut = marks & FollowUp.retentionReached != 0 ? reduction : 0
+            let pBase = max(0, min(0.6, p) - cut)
+            var pUsed = pBase
             let u = r.uniform()
-            if u < min(0.6, p) {
+            if u < pBase {
                 g.pop.churnDay[i] = Int32(m.firstDay + r.int(m.dayCount))
                 churned += 1
             } else if fx.churn {
                 // Coupled draws: a shift only adds churners (the same uniform against a higher
                 // probability), and their churn day comes from the shift stream.
                 let factor = fx.churnFactorBrand[Int(g.pop.brand[i])] * fx.churnFactorTier[Population.valueTier(g.pop.arpu3mAvg(i))]
-                if factor > 1 && u < min(0.6, p * factor) {
-                    g.pop.churnDay[i] = Int32(m.firstDay + sr.int(m.dayCount))
-                    churned += 1
-                    month.shiftChurned.append(ci)
+                if factor > 1 {
+                    pUsed = max(0, min(0.6, p * factor) - cut)
+                    if u < pUsed {
+                        g.pop.churnDay[i] = Int32(m.firstDay + sr.int(m.dayCount))
+                        churned += 1
+                        month.shiftChurned.append(ci)
+                    }
                 }
             }
+            if marks & FollowUp.churnWatch != 0 { month.followUp.churnProb[ci] = pUsed }
         }
         month.churned = churned
     }

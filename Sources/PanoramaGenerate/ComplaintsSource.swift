@@ -22,6 +22,7 @@ enum ComplaintsSource: DeliverySource {
             let dropped = g.pop.flags[i] & Population.Flag.billDrop != 0
             let p = 0.0125 * Foundation.exp(-0.7 * Double(g.pop.sat[i]) - 0.245) * (dropped ? 1.8 : 1)
             var had = false
+            let before = recs.count
             let u = r.uniform()
             if u < p {
                 had = true
@@ -38,6 +39,9 @@ enum ComplaintsSource: DeliverySource {
                 }
             }
             g.pop.complaintMask[i] = ((g.pop.complaintMask[i] << 1) | (had ? 1 : 0)) & 7
+            var open = 0
+            for k in before..<recs.count where recs[k].closed < 0 { open += 1 }
+            g.pop.recordComplaints(i, count: recs.count - before, open: open)
         }
         recs.sort { ($0.opened, $0.customer, $0.k) < ($1.opened, $1.customer, $1.k) }
 

@@ -45,6 +45,7 @@ enum CustomersSource: DeliverySource {
                 }
                 if i == forcedBirth || w.r.chance(nullRate) {
                     w.b.text(7, w.r.pick(["1990-13-01", "1985-02-30", "19881340", "0000-00-00", "1979/2/29"])); nullBirth += 1
+                    month.followUp.birthNulled.append(Int32(i))
                 }
             }
             w.emitReal(i)

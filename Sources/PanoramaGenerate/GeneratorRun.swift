@@ -16,15 +16,19 @@ struct GeneratorRun {
     var planted: [PlantedRecord] = []
     /// The real changes this run plants (see `Shift`).
     var shifts: [Shift]
+    /// Last month's follow-up lists, which the call centre works this month.
+    var lists: FollowUpLists?
 
     static let joinRate = 0.015
 
     /// The month's work, in order. Each file shows the population as the steps before it left it:
     /// usage moves satisfaction and bills, surveys and complaints read them, churn ends some
-    /// customers, and the customer master is written as of the end of the month.
-    /// A new delivery source is one file (a `DeliverySource`) and one entry here.
+    /// customers, the customer master is written as of the end of the month, and the call centre's
+    /// contacts (planned before any step, from last month's lists) are written once churn and surveys
+    /// bound their dates. A step may also act before every step (`prepare`) and after all of them
+    /// (`endOfMonth`). A new delivery source is one file (a `DeliverySource`) and one entry here.
     static let steps: [any MonthStep.Type] = [
-        UsageSource.self, SurveysSource.self, ComplaintsSource.self, Churn.self, CustomersSource.self,
+        UsageSource.self, SurveysSource.self, ComplaintsSource.self, Churn.self, CustomersSource.self, ContactsSource.self,
     ]
 
     init(options: GeneratorOptions) throws {
@@ -64,12 +68,14 @@ struct GeneratorRun {
         for (d, name) in Vocabulary.dimensions.enumerated() { coef[name] = SyntheticDeliveryGenerator.npsCoefficients[d] }
         var weights: [String: Double] = [:]
         for (k, w) in Churn.weights { weights[k] = w }
+        var contactModel = ContactsSource.model
+        contactModel.delivered = o.contacts
         let truth = GenerationTruth(
             seed: seed, start: start.key, months: keys, customers: o.customers, encoding: encodingName, dirtyRate: rate,
             npsModel: NPSModel(intercept: SyntheticDeliveryGenerator.npsIntercept, coefficients: coef,
                                noiseSD: SyntheticDeliveryGenerator.npsNoiseSD),
             churnModel: ChurnModel(baseRate: Churn.rate, joinRate: GeneratorRun.joinRate, weights: weights),
-            perMonth: perMonth, shifts: shifts.map { ShiftPlan.truth($0, start: start) })
+            perMonth: perMonth, shifts: shifts.map { ShiftPlan.truth($0, start: start) }, contactModel: contactModel)
         try truth.jsonData().write(to: dir.appendingPathComponent("_truth.json"))
         var csv = "month,source,line,code,detail\n"
         for p in planted { csv += "\(p.month),\(p.source),\(p.line),\(p.code),\(p.detail)\n" }
@@ -127,11 +133,14 @@ struct GeneratorRun {
         for i in 0..<pop.count where pop.joinDay[i] <= last && pop.churnDay[i] >= first { base.append(Int32(i)) }
 
         var state = MonthState(info: m, ordinal: ordinal, dir: mdir, base: base, shifts: ShiftEffects(shifts, ordinal: ordinal))
+        for step in GeneratorRun.steps { try step.prepare(&self, &state) }
         for step in GeneratorRun.steps { try step.run(&self, &state) }
+        for step in GeneratorRun.steps { try step.endOfMonth(&self, &state) }
         active = active + newCount - state.churned
         return MonthTruth(customers: state.files["customers"]!, usage: state.files["usage"]!, surveys: state.files["surveys"]!,
-                          complaints: state.files["complaints"]!, baseCustomers: base.count, churnedInMonth: state.churned,
-                          newCustomers: newCount, surveyNPS: state.surveyNPS, surveysComplete: state.surveysComplete)
+                          complaints: state.files["complaints"]!, contacts: state.files["contacts"], baseCustomers: base.count,
+                          churnedInMonth: state.churned, newCustomers: newCount, surveyNPS: state.surveyNPS,
+                          surveysComplete: state.surveysComplete, followUp: state.followUpTruth)
     }
 
     // MARK: files
@@ -185,12 +194,26 @@ struct MonthState {
     var surveyNPS = 0.0
     /// Real surveys with all seven dimensions answered.
     var surveysComplete = 0
+    /// The call centre's month (see `ContactsSource`).
+    var followUp = FollowUpMonth()
+    /// What the truth says about the month's follow-up.
+    var followUpTruth: FollowUpTruth?
 }
 
 /// One step of the month (see `GeneratorRun.steps`): writes a delivered file or changes the
 /// population that later files show.
 protocol MonthStep: Sendable {
+    /// Runs before any step of the month runs (default: nothing).
+    static func prepare(_ g: inout GeneratorRun, _ month: inout MonthState) throws
+    /// The step, in its place in `GeneratorRun.steps`.
     static func run(_ g: inout GeneratorRun, _ month: inout MonthState) throws
+    /// Runs after every step of the month ran (default: nothing).
+    static func endOfMonth(_ g: inout GeneratorRun, _ month: inout MonthState) throws
+}
+
+extension MonthStep {
+    static func prepare(_ g: inout GeneratorRun, _ month: inout MonthState) throws {}
+    static func endOfMonth(_ g: inout GeneratorRun, _ month: inout MonthState) throws {}
 }
 
 /// A delivered file: its real rows and its planted bad rows.

@@ -17,10 +17,13 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// Whether to plant real month-over-month changes (`shifts` in the truth). Off, every other file is
     /// byte-identical to a run with them on up to the first shifted month.
     public var shifts: Bool
+    /// Whether contacts.csv is delivered. Off, the call centre still works the lists (the same
+    /// contacts and effects happen); only the file is missing, as when the call centre does not deliver.
+    public var contacts: Bool
 
     /// Creates options; values are validated by `SyntheticDeliveryGenerator.write(to:)`.
     public init(start: String = "2026-01", months: Int = 3, customers: Int = 10_000, seed: UInt64 = 42,
-                encoding: String = "utf-8", dirtyRate: Double = 0.01, shifts: Bool = true) {
+                encoding: String = "utf-8", dirtyRate: Double = 0.01, shifts: Bool = true, contacts: Bool = true) {
         self.start = start
         self.months = months
         self.customers = customers
@@ -28,6 +31,7 @@ public struct GeneratorOptions: Sendable, Equatable {
         self.encoding = encoding
         self.dirtyRate = dirtyRate
         self.shifts = shifts
+        self.contacts = contacts
     }
 }
 
@@ -53,9 +57,12 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
     public var perMonth: [String: MonthTruth]
     /// The real changes planted (empty when shifts are off), in month order.
     public var shifts: [PlantedShift]
+    /// How the call centre works the follow-up lists and what its contacts do.
+    public var contactModel: ContactModel?
 
     enum CodingKeys: String, CodingKey {
         case seed, start, months, customers, encoding, shifts
+        case contactModel = "contact_model"
         case dirtyRate = "dirty_rate"
         case npsModel = "nps_model"
         case churnModel = "churn_model"
@@ -64,7 +71,8 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
 
     /// Creates a truth.
     public init(seed: UInt64, start: String, months: [String], customers: Int, encoding: String, dirtyRate: Double,
-                npsModel: NPSModel, churnModel: ChurnModel, perMonth: [String: MonthTruth], shifts: [PlantedShift]) {
+                npsModel: NPSModel, churnModel: ChurnModel, perMonth: [String: MonthTruth], shifts: [PlantedShift],
+                contactModel: ContactModel?) {
         self.seed = seed
         self.start = start
         self.months = months
@@ -75,6 +83,7 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
         self.churnModel = churnModel
         self.perMonth = perMonth
         self.shifts = shifts
+        self.contactModel = contactModel
     }
 
     /// Reads a truth; files written before shifts existed read with no shifts.
@@ -90,6 +99,7 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
         churnModel = try c.decode(ChurnModel.self, forKey: .churnModel)
         perMonth = try c.decode([String: MonthTruth].self, forKey: .perMonth)
         shifts = try c.decodeIfPresent([PlantedShift].self, forKey: .shifts) ?? []
+        contactModel = try c.decodeIfPresent(ContactModel.self, forKey: .contactModel)
     }
 
     /// Writes a truth; `shifts` only when there are some (a run without them reads as before they existed).
@@ -105,6 +115,7 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
         try c.encode(churnModel, forKey: .churnModel)
         try c.encode(perMonth, forKey: .perMonth)
         if !shifts.isEmpty { try c.encode(shifts, forKey: .shifts) }
+        try c.encodeIfPresent(contactModel, forKey: .contactModel)
     }
 
     /// Reads `_truth.json`.
@@ -203,6 +214,8 @@ public struct MonthTruth: Codable, Sendable, Equatable {
     public var surveys: SourceTruth
     /// complaints.csv counts.
     public var complaints: SourceTruth
+    /// contacts.csv counts (absent when contacts are not delivered).
+    public var contacts: SourceTruth?
     /// Customers in the base of M (joined by the end of M, not churned before M).
     public var baseCustomers: Int
     /// Base customers whose churn_date is in M.
@@ -213,9 +226,12 @@ public struct MonthTruth: Codable, Sendable, Equatable {
     public var surveyNPS: Double
     /// Clean surveys with all seven dimensions answered.
     public var surveysComplete: Int
+    /// The month's follow-up lists, its contacts, and the expected outcome of last month's lists.
+    public var followUp: FollowUpTruth?
 
     enum CodingKeys: String, CodingKey {
-        case customers, usage, surveys, complaints
+        case customers, usage, surveys, complaints, contacts
+        case followUp = "follow_up"
         case baseCustomers = "base_customers"
         case churnedInMonth = "churned_in_month"
         case newCustomers = "new_customers"
@@ -246,5 +262,133 @@ public struct SourceTruth: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case read, clean, quarantined, nulled, columns, crlf, bom
         case blankLines = "blank_lines"
+    }
+}
+
+/// How the call centre works last month's lists (SPEC §3.3) and what its contacts do.
+public struct ContactModel: Codable, Sendable, Equatable {
+    /// Whether contacts.csv is delivered (the contacts happen either way).
+    public var delivered: Bool
+    /// holdout_pct of the lists (SPEC §3.3).
+    public var holdoutPct: Double
+    /// Share of the listed (not held out) customers the call centre tries to reach, per list.
+    public var contactRate: Double
+    /// Share of held-out customers contacted anyway (they stay in the `holdout` group).
+    public var holdoutContactedRate: Double
+    /// Share of list contacts recorded with a program that matches none of the customer's lists.
+    public var wrongProgramRate: Double
+    /// Share of the base given an `other` contact each month, list or not.
+    public var backgroundRate: Double
+    /// Share of unreached first attempts tried a second time.
+    public var secondAttemptRate: Double
+    /// A `retention` contact that reaches the customer (reached or resolved) lowers their churn
+    /// probability of the month by this many points (not below 0).
+    public var retentionChurnReductionPt: Double
+    /// A `repair` contact that reaches the customer raises every dimension score of their surveys of
+    /// the month by this many points before rounding (nps follows through the NPS model).
+    public var repairScoreBoost: Double
+    /// Share of last month's detractor_repair customers (held out or not) surveyed again this month
+    /// (a follow-up survey, besides the usual random ones).
+    public var followUpSurveyRate: Double
+
+    enum CodingKeys: String, CodingKey {
+        case delivered
+        case holdoutPct = "holdout_pct"
+        case contactRate = "contact_rate"
+        case holdoutContactedRate = "holdout_contacted_rate"
+        case wrongProgramRate = "wrong_program_rate"
+        case backgroundRate = "background_rate"
+        case secondAttemptRate = "second_attempt_rate"
+        case retentionChurnReductionPt = "retention_churn_reduction_pt"
+        case repairScoreBoost = "repair_score_boost"
+        case followUpSurveyRate = "follow_up_survey_rate"
+    }
+}
+
+/// Follow-up truth of one month M.
+public struct FollowUpTruth: Codable, Sendable, Equatable {
+    /// Sizes of M's lists as customer360 must build them (worked next month).
+    public var lists: ListSizes
+    /// M's real contacts (the rows of contacts.csv, delivered or not) by why they were made.
+    public var contacts: ContactCounts
+    /// SPEC §5.1 groups of M-1's lists at M and their expected outcome (absent in the first month).
+    public var churnWatch: ListOutcome?
+    public var detractorRepair: ListOutcome?
+    public var careCalendar: ListOutcome?
+
+    enum CodingKeys: String, CodingKey {
+        case lists, contacts
+        case churnWatch = "churn_watch"
+        case detractorRepair = "detractor_repair"
+        case careCalendar = "care_calendar"
+    }
+}
+
+/// Rows of a month's follow-up lists.
+public struct ListSizes: Codable, Sendable, Equatable {
+    public var churnWatch: Int
+    public var churnWatchHoldout: Int
+    public var detractorRepair: Int
+    public var detractorRepairHoldout: Int
+    /// Rows (a customer with both occasions has two).
+    public var careCalendar: Int
+
+    enum CodingKeys: String, CodingKey {
+        case churnWatch = "churn_watch"
+        case churnWatchHoldout = "churn_watch_holdout"
+        case detractorRepair = "detractor_repair"
+        case detractorRepairHoldout = "detractor_repair_holdout"
+        case careCalendar = "care_calendar"
+    }
+}
+
+/// A month's real contact rows by why they were made.
+public struct ContactCounts: Codable, Sendable, Equatable {
+    /// All real rows.
+    public var rows: Int
+    /// Rows whose program matches a list of M-1 the customer is on and not held out of.
+    public var matching: Int
+    /// Rows whose program matches a list the customer is held out of ("contacted anyway").
+    public var holdout: Int
+    /// List contacts recorded with a program that matches none of the customer's lists.
+    public var wrongProgram: Int
+    /// `other` contacts of base customers, list or not.
+    public var background: Int
+
+    enum CodingKeys: String, CodingKey {
+        case rows, matching, holdout, background
+        case wrongProgram = "wrong_program"
+    }
+}
+
+/// The SPEC §5.1 groups of one list of M-1 at M, and what the generator's design makes of them.
+public struct ListOutcome: Codable, Sendable, Equatable {
+    /// M-1.
+    public var cohortMonth: String
+    /// List customers (distinct) present in the base of M, and the three groups they fall in.
+    public var customers: Int
+    public var holdout: Int
+    public var contacted: Int
+    public var notContacted: Int
+    /// detractor_repair: customers of the contacted / holdout group with a survey in M.
+    public var resurveyedContacted: Int?
+    public var resurveyedHoldout: Int?
+    /// Expected churn_rate (churn_watch) or repair_rate (detractor_repair) of the contacted and the
+    /// holdout group, in %: the mean of the probabilities the generator used for the group's
+    /// customers (churn probability of M; probability that the latest survey of M has nps ≥ 7).
+    public var expectedRateContacted: Double?
+    public var expectedRateHoldout: Double?
+    /// expected contacted − expected holdout, in pt (SPEC §5.1 `effect` without sampling noise).
+    public var expectedEffectPt: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case customers, holdout, contacted
+        case cohortMonth = "cohort_month"
+        case notContacted = "not_contacted"
+        case resurveyedContacted = "resurveyed_contacted"
+        case resurveyedHoldout = "resurveyed_holdout"
+        case expectedRateContacted = "expected_rate_contacted"
+        case expectedRateHoldout = "expected_rate_holdout"
+        case expectedEffectPt = "expected_effect_pt"
     }
 }

@@ -27,6 +27,13 @@ struct Population {
     var arpu0: [Int32] = [], arpu1: [Int32] = [], arpu2: [Int32] = []
     var flags: [UInt8] = []           // this month's risk flags (Flag)
     var complaintMask: [UInt8] = []   // bit k: complaint k months ago (k = 0 this month)
+    /// Complaints delivered (clean rows) in M, M-1, M-2 (two bits each, from bit 0) and those of M
+    /// still open (bits 6–7): complaints_3m and open_complaints of SPEC §3.2.
+    var complaintCounts: [UInt8] = []
+    /// nps of the customer's latest survey of this month (255 = none).
+    var lastNps: [UInt8] = []
+    /// This month's follow-up marks (`FollowUp`), set from last month's lists.
+    var followUp: [UInt8] = []
 
     var count: Int { joinDay.count }
 
@@ -44,6 +51,7 @@ struct Population {
         offnetBase.reserveCapacity(n); dataLevel.reserveCapacity(n); points.reserveCapacity(n)
         arpu0.reserveCapacity(n); arpu1.reserveCapacity(n); arpu2.reserveCapacity(n)
         flags.reserveCapacity(n); complaintMask.reserveCapacity(n)
+        complaintCounts.reserveCapacity(n); lastNps.reserveCapacity(n); followUp.reserveCapacity(n)
     }
 
     static let epoch2005 = Civil.days(2005, 1, 1)
@@ -91,6 +99,20 @@ struct Population {
         arpu0.append(-1); arpu1.append(-1); arpu2.append(-1)
         flags.append(0)
         complaintMask.append(0)
+        complaintCounts.append(0)
+        lastNps.append(255)
+        followUp.append(0)
+    }
+
+    /// complaints_3m: complaints of M, M-1 and M-2.
+    @inline(__always) func complaints3m(_ i: Int) -> Int {
+        let c = Int(complaintCounts[i])
+        return (c & 3) + ((c >> 2) & 3) + ((c >> 4) & 3)
+    }
+
+    /// Records this month's complaints of customer i (count and still open, each ≤ 3), moving the older months on.
+    @inline(__always) mutating func recordComplaints(_ i: Int, count: Int, open: Int) {
+        complaintCounts[i] = UInt8(truncatingIfNeeded: ((Int(complaintCounts[i]) << 2) & 0x3C) | min(count, 3) | (min(open, 3) << 6))
     }
 
     /// Starts a new month's bills: M becomes M-1, M-1 becomes M-2.

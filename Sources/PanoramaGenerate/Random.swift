@@ -105,4 +105,6 @@ enum Stream: UInt64 {
     case customersFile, usageFile, surveysFile, complaintsFile, layout
     /// Which shifts a run plants; the extra draws a shift needs in a month (keyed per step).
     case shiftPlan, shiftDraws
+    /// The call centre's contacts, their file, and last month's detractors' follow-up surveys.
+    case contacts, contactsFile, followUpSurveys
 }

@@ -21,48 +21,46 @@ enum SurveysSource: DeliverySource {
         var r = Rng(seed: g.seed, stream: Stream.surveys.rawValue, month: m.index)
         var recs: [SurveyRecord] = []
         recs.reserveCapacity(base.count / 18)
-        let b0 = SyntheticDeliveryGenerator.npsIntercept
-        let bs = SyntheticDeliveryGenerator.npsCoefficients
-        let sd = SyntheticDeliveryGenerator.npsNoiseSD
         let fx = month.shifts
+        let boost = ContactsSource.model.repairScoreBoost
+        var fr = Rng(seed: g.seed, stream: Stream.followUpSurveys.rawValue, month: m.index)
+        // Last month's detractors: the probability that each response has nps ≥ 7, keyed customer·4 + k.
+        var repairProb: [Int: Double] = [:]
         for ci in base {
             let i = Int(ci)
-            guard r.chance(0.05) else { continue }
-            let n = r.chance(0.03) ? 2 : 1
+            g.pop.lastNps[i] = 255
+            let marks = g.pop.followUp[i]
+            let join = Int(g.pop.joinDay[i])
+            let lift = marks & FollowUp.repairReached != 0 ? boost : 0
+            var n = 0
+            if r.chance(0.05) { n = r.chance(0.03) ? 2 : 1 }
             for k in 0..<n {
-                let join = Int(g.pop.joinDay[i])
                 let day = max(join, m.firstDay + r.int(m.dayCount))
-                let latent = 0.85 * Double(g.pop.sat[i]) + 0.5 * r.normal()
-                // The draws first (their order is the file's identity), the answers from them after the
-                // channel is known, since a shift may depend on it.
-                var raw = SIMD8<Double>(repeating: 0)
-                var answered: UInt8 = 0
-                for d in 0..<7 {
-                    raw[d] = SurveysSource.dimMeans[d] + 1.45 * (0.62 * latent + 0.78 * r.normal())
-                    if !r.chance(SurveysSource.dimNotAnswered[d]) { answered |= 1 << d }
-                }
-                let npsNoise = sd * r.normal()
-                let overallNoise: Double? = r.chance(0.02) ? nil : r.normal()
-                let ch = r.weighted([0.5, 0.25, 0.1, 0.15])
-                var tp: UInt8
-                if r.chance(0.1) { tp = 255 } else if ch == 2 && r.chance(0.7) { tp = 0 } else if ch == 1 && r.chance(0.6) { tp = 1 } else if join >= m.firstDay && r.chance(0.7) { tp = 3 } else { tp = UInt8(r.int(7)) }
-                let unshifted = answers(raw, answered: answered, npsNoise: npsNoise, overallNoise: overallNoise, b0: b0, bs: bs)
-                var given = unshifted
-                if fx.surveys {
-                    let channelDrop = fx.channelDrop[ch], networkDrop = fx.networkDrop[Int(g.pop.city[i])]
-                    if channelDrop != 0 || networkDrop != 0 {
-                        var drop = SIMD8<Double>(repeating: channelDrop)
-                        drop[0] += networkDrop
-                        given = answers(raw - drop, answered: answered, npsNoise: npsNoise, overallNoise: overallNoise, b0: b0, bs: bs)
-                    }
-                }
-                recs.append(SurveyRecord(customer: ci, day: Int32(day), k: Int32(k), channel: UInt8(ch), touchpoint: tp,
-                                         nps: given.nps, overall: given.overall, scores: given.scores, naForm: UInt8(r.int(256))))
-                // Churn reads the unshifted answer, so that a shift changes nothing else this month.
-                if unshifted.nps <= 6 { g.pop.flags[i] |= Population.Flag.detractor }
+                let a = respond(&r, customer: ci, sat: g.pop.sat[i], city: Int(g.pop.city[i]), join: join, day: day, k: k, lift: lift, fx: fx, m: m)
+                recs.append(a.record)
+                if a.unshiftedNps <= 6 { g.pop.flags[i] |= Population.Flag.detractor }
+                if marks & FollowUp.detractorRepair != 0 { repairProb[i << 2 | k] = a.repairProb }
+            }
+            // The repair programme's follow-up survey, from its own stream, in the month's last three weeks.
+            if marks & FollowUp.followUpSurvey != 0 {
+                let day = max(join, m.firstDay + 7 + fr.int(m.dayCount - 7))
+                let a = respond(&fr, customer: ci, sat: g.pop.sat[i], city: Int(g.pop.city[i]), join: join, day: day, k: 2, lift: lift, fx: fx, m: m)
+                recs.append(a.record)
+                if a.unshiftedNps <= 6 { g.pop.flags[i] |= Population.Flag.detractor }
+                repairProb[i << 2 | 2] = a.repairProb
             }
         }
         recs.sort { ($0.day, $0.customer, $0.k) < ($1.day, $1.customer, $1.k) }
+        // The latest survey of each customer is the last in this order (its id is the greatest).
+        for s in recs {
+            let i = Int(s.customer)
+            g.pop.lastNps[i] = s.nps
+            let marks = g.pop.followUp[i]
+            if marks & FollowUp.detractorRepair != 0 { month.followUp.repairProb[s.customer] = repairProb[i << 2 | Int(s.k)] }
+            if marks & FollowUp.repairReached != 0 && month.followUp.firstSurveyDay[s.customer] == nil {
+                month.followUp.firstSurveyDay[s.customer] = s.day
+            }
+        }
         var promoters = 0, detractors = 0, complete = 0
         for s in recs {
             if s.nps >= 9 { promoters += 1 } else if s.nps <= 6 { detractors += 1 }
@@ -89,11 +87,52 @@ enum SurveysSource: DeliverySource {
         try g.finish(&w, &month)
     }
 
+    /// One response of customer `ci` on `day`, drawn from `r` in a fixed order (the draws first, the
+    /// answers after the channel is known, since a shift may depend on it). `lift` raises every score
+    /// before rounding (a repair contact reached the customer); the shifts in force lower them.
+    /// Returns the record, the nps without shifts (what churn reads) and the probability that the
+    /// delivered nps is ≥ 7 given the scores.
+    @inline(__always)
+    static func respond(_ r: inout Rng, customer ci: Int32, sat: Float, city: Int, join: Int, day: Int, k: Int, lift: Double,
+                        fx: ShiftEffects, m: MonthInfo) -> (record: SurveyRecord, unshiftedNps: UInt8, repairProb: Double) {
+        let b0 = SyntheticDeliveryGenerator.npsIntercept
+        let bs = SyntheticDeliveryGenerator.npsCoefficients
+        let sd = SyntheticDeliveryGenerator.npsNoiseSD
+        let latent = 0.85 * Double(sat) + 0.5 * r.normal()
+        var raw = SIMD8<Double>(repeating: 0)
+        var answered: UInt8 = 0
+        for d in 0..<7 {
+            raw[d] = SurveysSource.dimMeans[d] + 1.45 * (0.62 * latent + 0.78 * r.normal())
+            if !r.chance(SurveysSource.dimNotAnswered[d]) { answered |= 1 << d }
+        }
+        if lift != 0 { raw += SIMD8<Double>(repeating: lift) }
+        let npsNoise = sd * r.normal()
+        let overallNoise: Double? = r.chance(0.02) ? nil : r.normal()
+        let ch = r.weighted([0.5, 0.25, 0.1, 0.15])
+        var tp: UInt8
+        if r.chance(0.1) { tp = 255 } else if ch == 2 && r.chance(0.7) { tp = 0 } else if ch == 1 && r.chance(0.6) { tp = 1 } else if join >= m.firstDay && r.chance(0.7) { tp = 3 } else { tp = UInt8(r.int(7)) }
+        let unshifted = answers(raw, answered: answered, npsNoise: npsNoise, overallNoise: overallNoise, b0: b0, bs: bs)
+        var given = unshifted
+        if fx.surveys {
+            let channelDrop = fx.channelDrop[ch], networkDrop = fx.networkDrop[city]
+            if channelDrop != 0 || networkDrop != 0 {
+                var drop = SIMD8<Double>(repeating: channelDrop)
+                drop[0] += networkDrop
+                given = answers(raw - drop, answered: answered, npsNoise: npsNoise, overallNoise: overallNoise, b0: b0, bs: bs)
+            }
+        }
+        // nps = clamp(round(pred + ε)) ≥ 7 exactly when pred + ε ≥ 6.5
+        let repairProb = 0.5 * Foundation.erfc((6.5 - given.pred) / (sd * 2.0.squareRoot()))
+        let record = SurveyRecord(customer: ci, day: Int32(day), k: Int32(k), channel: UInt8(ch), touchpoint: tp,
+                                  nps: given.nps, overall: given.overall, scores: given.scores, naForm: UInt8(r.int(256)))
+        return (record, unshifted.nps, repairProb)
+    }
+
     /// The answers of one response from its draws: scores rounded and clamped to 1–10 (0 where not
     /// answered), nps from the true model on all seven scores, overall_sat from their mean.
     @inline(__always)
     static func answers(_ raw: SIMD8<Double>, answered: UInt8, npsNoise: Double, overallNoise: Double?, b0: Double, bs: [Double])
-        -> (nps: UInt8, overall: UInt8, scores: SIMD8<UInt8>) {
+        -> (nps: UInt8, overall: UInt8, scores: SIMD8<UInt8>, pred: Double) {
         var scores = SIMD8<UInt8>(repeating: 0)
         var pred = b0
         var sum = 0.0
@@ -105,7 +144,7 @@ enum SurveysSource: DeliverySource {
         }
         let nps = min(10, max(0, (pred + npsNoise).rounded()))
         let overall = overallNoise.map { UInt8(min(10, max(1, (0.6 + 0.93 * sum / 7 + 0.6 * $0).rounded()))) } ?? 0
-        return (UInt8(nps), overall, scores)
+        return (UInt8(nps), overall, scores, pred)
     }
 
     /// Writes one planted bad survey row that fails first with `p.code` (planted ids are fresh `…X#######`
