@@ -21,24 +21,21 @@ enum ComplaintsSource: DeliverySource {
             let i = Int(ci)
             let dropped = g.pop.flags[i] & Population.Flag.billDrop != 0
             let p = 0.0125 * Foundation.exp(-0.7 * Double(g.pop.sat[i]) - 0.245) * (dropped ? 1.8 : 1)
-            var had = false
             let before = recs.count
             let u = r.uniform()
             if u < p {
-                had = true
                 let n = r.chance(0.12) ? 2 : 1
                 for k in 0..<n {
                     recs.append(complaint(&r, customer: ci, join: Int(g.pop.joinDay[i]), m: m, extraction: extraction, dropped: dropped, k: k, incident: false))
                 }
             } else if fx.complaints, u < p * fx.complaintFactor[Int(g.pop.city[i])] {
-                // A shifted city's extra complaints: drawn from the shift stream, and left out of the
-                // complaint history churn reads, so that nothing else in the month moves.
+                // A shifted city's extra complaints, drawn from the shift stream so that nothing else in
+                // the month moves.
                 let n = sr.chance(0.12) ? 2 : 1
                 for k in 0..<n {
                     recs.append(complaint(&sr, customer: ci, join: Int(g.pop.joinDay[i]), m: m, extraction: extraction, dropped: dropped, k: k, incident: true))
                 }
             }
-            g.pop.complaintMask[i] = ((g.pop.complaintMask[i] << 1) | (had ? 1 : 0)) & 7
             var open = 0
             for k in before..<recs.count where recs[k].closed < 0 { open += 1 }
             g.pop.recordComplaints(i, count: recs.count - before, open: open)

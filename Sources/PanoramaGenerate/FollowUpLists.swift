@@ -18,9 +18,6 @@ struct FollowUpLists {
     /// care_calendar rows: customer and occasion (`birthday` true, else `anniversary`).
     var care: [(customer: Int32, birthday: Bool)] = []
 
-    /// SPEC §3.2 thresholds and weights (pipeline defaults).
-    static let highValueArpu = 120.0
-    static let weights = [0.30, 0.25, 0.20, 0.15, 0.10]
     /// holdout_pct of SPEC §3.3 (customer360 default).
     static let holdoutPct = 10.0
 
@@ -28,30 +25,15 @@ struct FollowUpLists {
     /// `birthNulled` the customers (index order) whose birth_date customers.csv of m spelt invalidly.
     init(month m: MonthInfo, base: [Int32], pop: Population, birthNulled: [Int32]) {
         month = m
-        let first = Int32(m.firstDay), last = Int32(m.lastDay)
         let next = MonthInfo(index: m.index + 1)
         var nulled = 0
         for ci in base {
             let i = Int(ci)
             while nulled < birthNulled.count && Int(birthNulled[nulled]) < i { nulled += 1 }
             let birthKnown = pop.birthDay[i] != Population.noBirth && !(nulled < birthNulled.count && Int(birthNulled[nulled]) == i)
-            let churned = pop.churnDay[i] >= first && pop.churnDay[i] <= last
-            let avg = pop.arpu3mAvg(i)
-            let highValue = avg >= FollowUpLists.highValueArpu
-            let nps = pop.lastNps[i]
-
-            // churn_risk_score: weights summed in flag order, as customer360 does.
-            var sum = 0.0
-            let a = pop.arpu0[i], p = pop.arpu1[i]
-            if a >= 0 && p > 0 {
-                let cur = Double(a) / 100, prev = Double(p) / 100
-                if 100 * (cur - prev) / prev <= -30 { sum += FollowUpLists.weights[0] }
-            }
-            if pop.flags[i] & Population.Flag.callForward != 0 { sum += FollowUpLists.weights[1] }
-            if pop.flags[i] & Population.Flag.offnet != 0 { sum += FollowUpLists.weights[2] }
-            if pop.complaints3m(i) >= 2 { sum += FollowUpLists.weights[3] }
-            if nps <= 6 { sum += FollowUpLists.weights[4] }
-            let score = (100 * sum).rounded()
+            let state = CustomerState(pop, i, month: m)
+            let churned = state.churnedInMonth, highValue = state.highValue, nps = state.nps
+            let score = state.churnRiskScore
 
             if score >= 50 && highValue && !churned {
                 churnWatch.append(ci)

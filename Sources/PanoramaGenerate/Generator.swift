@@ -1,15 +1,17 @@
 import Foundation
 
-/// Writes realistic synthetic monthly deliveries (SPEC §2) plus `_truth.json` and `_planted.csv`.
+/// Writes realistic synthetic monthly deliveries (SPEC §2: customers, usage, surveys, complaints and
+/// contacts) plus `_truth.json` and `_planted.csv`, with planted real changes (`shifts`), follow-up
+/// contacts with a known effect and a churn model a logistic regression can learn (docs/generator.md).
 ///
 /// Conventions a cleanse implementation can rely on:
 /// - Output is a pure function of the options (seeded xoshiro256**; no hashing order reaches output).
 /// - Real rows are always valid (possibly in awkward-but-valid forms on ~5 % of rows, ~10 % for
-///   surveys/complaints). Bad rows are EXTRA planted rows; each fails first, in SPEC column order, with the
+///   surveys/complaints/contacts). Bad rows are EXTRA planted rows; each fails first, in SPEC column order, with the
 ///   code recorded in `_planted.csv` (month, source, physical start line, code, detail) and counted in the truth.
 /// - Planted customers use fresh ids `X00000001…` (except DUPLICATE_KEY, which repeats an earlier clean
-///   row's id and values); UNKNOWN_CUSTOMER uses 10-character ids `C9########`; planted survey and
-///   complaint ids are `SVyyyymmX#######` / `CPyyyymmX#######`.
+///   row's id and values); UNKNOWN_CUSTOMER uses 10-character ids `C9########`; planted survey,
+///   complaint and contact ids are `SVyyyymmX#######` / `CPyyyymmX#######` / `CTyyyymmX#######`.
 /// - Malformed records are single physical lines: one field too few, one too many (`,extra`),
 ///   `ab"c"d` in an unquoted field, or `"abc"def`.
 /// - Blank lines are empty or ASCII-spaces-only, never before the header and never the file's last line.
@@ -31,7 +33,7 @@ public struct SyntheticDeliveryGenerator: Sendable {
         self.options = options
     }
 
-    /// Writes `DIR/YYYY-MM/{customers,usage,surveys,complaints}.csv` for every month, `DIR/_truth.json`
+    /// Writes `DIR/YYYY-MM/{customers,usage,surveys,complaints,contacts}.csv` for every month, `DIR/_truth.json`
     /// and `DIR/_planted.csv` (month, source, line, code, detail of every planted bad row), and returns the truth.
     public func write(to dir: URL) throws -> GenerationTruth {
         var run = try GeneratorRun(options: options)

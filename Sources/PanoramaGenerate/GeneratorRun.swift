@@ -23,7 +23,7 @@ struct GeneratorRun {
 
     /// The month's work, in order. Each file shows the population as the steps before it left it:
     /// usage moves satisfaction and bills, surveys and complaints read them, churn ends some
-    /// customers, the customer master is written as of the end of the month, and the call centre's
+    /// customers (from the state last month left), the customer master is written as of the end of the month, and the call centre's
     /// contacts (planned before any step, from last month's lists) are written once churn and surveys
     /// bound their dates. A step may also act before every step (`prepare`) and after all of them
     /// (`endOfMonth`). A new delivery source is one file (a `DeliverySource`) and one entry here.
@@ -66,15 +66,16 @@ struct GeneratorRun {
         }
         var coef: [String: Double] = [:]
         for (d, name) in Vocabulary.dimensions.enumerated() { coef[name] = SyntheticDeliveryGenerator.npsCoefficients[d] }
-        var weights: [String: Double] = [:]
-        for (k, w) in Churn.weights { weights[k] = w }
+        var churnCoefficients: [String: Double] = [:]
+        for (k, name) in Churn.features.enumerated() { churnCoefficients[name] = Churn.coefficients[k] }
         var contactModel = ContactsSource.model
         contactModel.delivered = o.contacts
         let truth = GenerationTruth(
             seed: seed, start: start.key, months: keys, customers: o.customers, encoding: encodingName, dirtyRate: rate,
             npsModel: NPSModel(intercept: SyntheticDeliveryGenerator.npsIntercept, coefficients: coef,
                                noiseSD: SyntheticDeliveryGenerator.npsNoiseSD),
-            churnModel: ChurnModel(baseRate: Churn.rate, joinRate: GeneratorRun.joinRate, weights: weights),
+            churnModel: ChurnModel(joinRate: GeneratorRun.joinRate, intercept: Churn.intercept, coefficients: churnCoefficients,
+                                   features: Churn.features),
             perMonth: perMonth, shifts: shifts.map { ShiftPlan.truth($0, start: start) }, contactModel: contactModel)
         try truth.jsonData().write(to: dir.appendingPathComponent("_truth.json"))
         var csv = "month,source,line,code,detail\n"

@@ -188,18 +188,22 @@ public struct NPSModel: Codable, Sendable, Equatable {
     }
 }
 
-/// Monthly churn hazard: base_rate × (1 + Σ weight·flag) / mean over eligible customers of (1 + Σ weight·flag).
+/// The true churn model: P(churn in M) = 1 / (1 + e^−η), η = intercept + Σ coefficients[f]·x_f, x the
+/// SPEC §5.2 features of the customer's customer_360 row of M-1 (customers who joined before M; in the
+/// first month, pre-history: usual bill, tenure, VIP level). A reached retention contact then takes
+/// points off (`contact_model`), a churn shift multiplies it (`shifts`), and it is capped at 0.6.
 public struct ChurnModel: Codable, Sendable, Equatable {
-    /// Mean monthly churn probability among customers active before the month.
-    public var baseRate: Double
     /// Mean monthly share of new joiners relative to the active base.
     public var joinRate: Double
-    /// Additive relative-risk weights per flag (`bill_drop`, `call_forward`, `offnet`, `complaint`, `detractor`, `new_tenure`).
-    public var weights: [String: Double]
+    /// β₀.
+    public var intercept: Double
+    /// Per SPEC §5.2 feature name (`flag_bill_drop` … `has_survey`, as churn_coef names them) its coefficient.
+    public var coefficients: [String: Double]
+    /// The feature names in SPEC §5.2 order.
+    public var features: [String]
 
     enum CodingKeys: String, CodingKey {
-        case weights
-        case baseRate = "base_rate"
+        case intercept, coefficients, features
         case joinRate = "join_rate"
     }
 }

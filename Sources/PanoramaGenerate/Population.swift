@@ -26,7 +26,10 @@ struct Population {
     /// rotating the three arrays at the start of a month keeps -1 for the months before the customer joined.
     var arpu0: [Int32] = [], arpu1: [Int32] = [], arpu2: [Int32] = []
     var flags: [UInt8] = []           // this month's risk flags (Flag)
-    var complaintMask: [UInt8] = []   // bit k: complaint k months ago (k = 0 this month)
+    /// Months left of considering another operator's offer (0 = not considering).
+    var intent: [UInt8] = []
+    /// Logit of the churn probability of the coming month (`Churn`), from the state the last month left.
+    var churnLogit: [Float] = []
     /// Complaints delivered (clean rows) in M, M-1, M-2 (two bits each, from bit 0) and those of M
     /// still open (bits 6–7): complaints_3m and open_complaints of SPEC §3.2.
     var complaintCounts: [UInt8] = []
@@ -37,11 +40,14 @@ struct Population {
 
     var count: Int { joinDay.count }
 
+    /// This month's usage flags (`flags`).
     enum Flag {
+        /// The bill fell to 70 % of last month's or less (as the generator sees it; SPEC's flag is `CustomerState`'s).
         static let billDrop: UInt8 = 1
+        /// call_forward_ratio ≥ 0.5.
         static let callForward: UInt8 = 2
+        /// offnet_ratio ≥ 0.4.
         static let offnet: UInt8 = 4
-        static let detractor: UInt8 = 8
     }
 
     mutating func reserve(_ n: Int) {
@@ -50,7 +56,7 @@ struct Population {
         prefix.reserveCapacity(n); logLevel.reserveCapacity(n); sat.reserveCapacity(n); cfrClass.reserveCapacity(n)
         offnetBase.reserveCapacity(n); dataLevel.reserveCapacity(n); points.reserveCapacity(n)
         arpu0.reserveCapacity(n); arpu1.reserveCapacity(n); arpu2.reserveCapacity(n)
-        flags.reserveCapacity(n); complaintMask.reserveCapacity(n)
+        flags.reserveCapacity(n); intent.reserveCapacity(n); churnLogit.reserveCapacity(n)
         complaintCounts.reserveCapacity(n); lastNps.reserveCapacity(n); followUp.reserveCapacity(n)
     }
 
@@ -98,7 +104,8 @@ struct Population {
         churnDay.append(churn.map { Int32($0) } ?? Population.noChurn)
         arpu0.append(-1); arpu1.append(-1); arpu2.append(-1)
         flags.append(0)
-        complaintMask.append(0)
+        intent.append(0)
+        churnLogit.append(-.infinity)
         complaintCounts.append(0)
         lastNps.append(255)
         followUp.append(0)

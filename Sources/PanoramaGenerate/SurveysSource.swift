@@ -2,7 +2,8 @@ import Foundation
 
 /// surveys.csv (SPEC §2.3): about 5 % of the base answer each month (3 % of them twice). The seven
 /// dimension scores follow the customer's latent satisfaction and nps follows the true NPS model
-/// (`SyntheticDeliveryGenerator.npsCoefficients`); a detractor answer raises the churn flag.
+/// (`SyntheticDeliveryGenerator.npsCoefficients`). Last month's detractors get a follow-up survey, and
+/// a repair contact that reached a customer raises their scores (`ContactsSource`); shifts may lower them.
 enum SurveysSource: DeliverySource {
     static let name = "surveys"
     static let columns = ["survey_id", "customer_id", "survey_date", "channel", "touchpoint", "nps", "overall_sat",
@@ -38,7 +39,6 @@ enum SurveysSource: DeliverySource {
                 let day = max(join, m.firstDay + r.int(m.dayCount))
                 let a = respond(&r, customer: ci, sat: g.pop.sat[i], city: Int(g.pop.city[i]), join: join, day: day, k: k, lift: lift, fx: fx, m: m)
                 recs.append(a.record)
-                if a.unshiftedNps <= 6 { g.pop.flags[i] |= Population.Flag.detractor }
                 if marks & FollowUp.detractorRepair != 0 { repairProb[i << 2 | k] = a.repairProb }
             }
             // The repair programme's follow-up survey, from its own stream, in the month's last three weeks.
@@ -46,7 +46,6 @@ enum SurveysSource: DeliverySource {
                 let day = max(join, m.firstDay + 7 + fr.int(m.dayCount - 7))
                 let a = respond(&fr, customer: ci, sat: g.pop.sat[i], city: Int(g.pop.city[i]), join: join, day: day, k: 2, lift: lift, fx: fx, m: m)
                 recs.append(a.record)
-                if a.unshiftedNps <= 6 { g.pop.flags[i] |= Population.Flag.detractor }
                 repairProb[i << 2 | 2] = a.repairProb
             }
         }
@@ -90,11 +89,10 @@ enum SurveysSource: DeliverySource {
     /// One response of customer `ci` on `day`, drawn from `r` in a fixed order (the draws first, the
     /// answers after the channel is known, since a shift may depend on it). `lift` raises every score
     /// before rounding (a repair contact reached the customer); the shifts in force lower them.
-    /// Returns the record, the nps without shifts (what churn reads) and the probability that the
-    /// delivered nps is ≥ 7 given the scores.
+    /// Returns the record and the probability that its nps is ≥ 7 given its scores.
     @inline(__always)
     static func respond(_ r: inout Rng, customer ci: Int32, sat: Float, city: Int, join: Int, day: Int, k: Int, lift: Double,
-                        fx: ShiftEffects, m: MonthInfo) -> (record: SurveyRecord, unshiftedNps: UInt8, repairProb: Double) {
+                        fx: ShiftEffects, m: MonthInfo) -> (record: SurveyRecord, repairProb: Double) {
         let b0 = SyntheticDeliveryGenerator.npsIntercept
         let bs = SyntheticDeliveryGenerator.npsCoefficients
         let sd = SyntheticDeliveryGenerator.npsNoiseSD
@@ -111,8 +109,7 @@ enum SurveysSource: DeliverySource {
         let ch = r.weighted([0.5, 0.25, 0.1, 0.15])
         var tp: UInt8
         if r.chance(0.1) { tp = 255 } else if ch == 2 && r.chance(0.7) { tp = 0 } else if ch == 1 && r.chance(0.6) { tp = 1 } else if join >= m.firstDay && r.chance(0.7) { tp = 3 } else { tp = UInt8(r.int(7)) }
-        let unshifted = answers(raw, answered: answered, npsNoise: npsNoise, overallNoise: overallNoise, b0: b0, bs: bs)
-        var given = unshifted
+        var given = answers(raw, answered: answered, npsNoise: npsNoise, overallNoise: overallNoise, b0: b0, bs: bs)
         if fx.surveys {
             let channelDrop = fx.channelDrop[ch], networkDrop = fx.networkDrop[city]
             if channelDrop != 0 || networkDrop != 0 {
@@ -125,7 +122,7 @@ enum SurveysSource: DeliverySource {
         let repairProb = 0.5 * Foundation.erfc((6.5 - given.pred) / (sd * 2.0.squareRoot()))
         let record = SurveyRecord(customer: ci, day: Int32(day), k: Int32(k), channel: UInt8(ch), touchpoint: tp,
                                   nps: given.nps, overall: given.overall, scores: given.scores, naForm: UInt8(r.int(256)))
-        return (record, unshifted.nps, repairProb)
+        return (record, repairProb)
     }
 
     /// The answers of one response from its draws: scores rounded and clamped to 1–10 (0 where not

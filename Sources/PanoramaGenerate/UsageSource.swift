@@ -1,14 +1,19 @@
 import Foundation
 
 /// usage.csv (SPEC §2.2): one bill per base customer. Writing it also moves each customer's latent
-/// satisfaction and bill level, and sets this month's risk flags (bill drop, call forwarding, off-net)
-/// that complaints and churn read.
+/// satisfaction and bill level, and sets this month's usage flags (bill drop, call forwarding,
+/// off-net) that complaints, the follow-up lists and next month's churn read.
 enum UsageSource: DeliverySource {
     static let name = "usage"
     static let columns = ["customer_id", "month", "arpu", "mou", "data_gb", "call_forward_ratio", "offnet_ratio", "points_balance"]
     static let codes = [Code.missing, Code.badNumber, Code.range, Code.badDate, Code.wrongMonth, Code.unknown, Code.duplicate, Code.malformed]
     static let plantKey: UInt64 = 2
     static let fileStream = Stream.usageFile
+
+    /// Monthly probability that a customer of average satisfaction starts considering another operator.
+    static let intentRate = 0.006
+    /// Log bill level from which competitors court a customer (120 yuan, SPEC's high value).
+    static let courtedLevel = Float(Foundation.log(120.0))
 
     static func run(_ g: inout GeneratorRun, _ month: inout MonthState) throws {
         let m = month.info
@@ -24,10 +29,20 @@ enum UsageSource: DeliverySource {
             let i = Int(ci)
             // latent satisfaction drifts
             g.pop.sat[i] = 0.95 * g.pop.sat[i] + 0.312 * Float(r.normal())
-            let prev = g.pop.previousBill(i)
+            // Last month's bill; in the first month, customers who joined before it had one too (not
+            // delivered), their usual bill, so that bills drop (and complaints follow) from the start.
+            var prev = g.pop.previousBill(i)
+            if month.ordinal == 0 && Int(g.pop.joinDay[i]) < m.firstDay { prev = Float(Foundation.exp(Double(g.pop.logLevel[i]))) }
+            // Churn intent: a customer weighing another operator's offer for three months (likelier
+            // when dissatisfied, twice as likely for big spenders, whom competitors court) cuts the
+            // plan, forwards calls to the new number and calls that network.
+            var intent = g.pop.intent[i]
+            let courted = g.pop.logLevel[i] >= UsageSource.courtedLevel ? 2.0 : 1.0
+            let considering = intent == 0 && r.chance(UsageSource.intentRate * courted * Foundation.exp(-0.6 * Double(g.pop.sat[i])))
+            if considering { intent = 3 }
             var level = g.pop.logLevel[i] + Float(0.03 * r.normal())
             var factor = 1.0
-            if prev > 0 && r.chance(0.025) {
+            if prev > 0 && r.chance(considering ? 0.4 : 0.025) {
                 factor = 0.3 + 0.35 * r.uniform()
                 level += logDrop * Float(0.3 + 0.7 * r.uniform())
                 g.pop.sat[i] -= 0.3
@@ -48,15 +63,17 @@ enum UsageSource: DeliverySource {
                 u.dataCenti = Int((gbv * 100).rounded())
             }
             if g.pop.cfrClass[i] < 2 && r.chance(0.003) { g.pop.cfrClass[i] = 2 }
+            let forwarding = intent > 0 && r.chance(0.6)
             if !r.chance(0.02) {
-                switch g.pop.cfrClass[i] {
+                switch forwarding ? 2 : g.pop.cfrClass[i] {
                 case 0: u.cfrMilli = 0
                 case 1: u.cfrMilli = 5 + r.int(200)
                 default: u.cfrMilli = 500 + r.int(450)
                 }
             }
             if !r.chance(0.02) {
-                u.offMilli = Int((1000 * min(1, max(0, Double(g.pop.offnetBase[i]) + 0.04 * r.normal()))).rounded())
+                let offnet = Double(g.pop.offnetBase[i]) + (intent > 0 ? 0.25 : 0)
+                u.offMilli = Int((1000 * min(1, max(0, offnet + 0.04 * r.normal()))).rounded())
             }
             var pts = Int(g.pop.points[i]) + Int(a * (0.5 + r.uniform()))
             if r.chance(0.04) { pts = pts / 4 }
@@ -70,6 +87,7 @@ enum UsageSource: DeliverySource {
             if u.offMilli >= 400 { f |= Population.Flag.offnet }
             g.pop.flags[i] = f
             g.pop.arpu0[i] = Int32(u.arpuCents)
+            g.pop.intent[i] = intent > 0 ? intent - 1 : 0
 
             w.b.reset()
             let awk = w.r.chance(0.05)

@@ -16,6 +16,9 @@ struct RefFollowUp {
     var surveyed = Set<String>()
     /// Customers whose churn_date is in the month.
     var churned = Set<String>()
+    /// Base customers' SPEC §5.2 features (in its order) and churn_risk_score.
+    var features: [String: [Double]] = [:]
+    var riskScore: [String: Int] = [:]
 
     init(month key: String, months: [String], results: [String: RefResult]) {
         let mi = MonthInfo(key: key)!
@@ -35,8 +38,9 @@ struct RefFollowUp {
             arpu.append(a)
             if back == 0 { for r in u where usageNow[r["customer_id"]!] == nil { usageNow[r["customer_id"]!] = r } }
         }
-        var complaints3m: [String: Int] = [:]
+        var complaints3m: [String: Int] = [:], open: [String: Int] = [:]
         for back in 0..<3 { for r in rows(back, "complaints") ?? [] { complaints3m[r["customer_id"]!, default: 0] += 1 } }
+        for r in rows(0, "complaints")! where r["closed_at"]!.isEmpty { open[r["customer_id"]!, default: 0] += 1 }
         var latest: [String: (day: Int, id: String, nps: Int)] = [:]
         for r in rows(0, "surveys")! {
             let c = r["customer_id"]!, day = Norm.date(r["survey_date"]!)!, id = r["survey_id"]!
@@ -56,13 +60,23 @@ struct RefFollowUp {
             for k in 0..<3 { if let v = arpu[k]?[id] { sum += v; n += 1 } }
             let highValue = n > 0 && sum / Double(n) >= 120
             var score = 0.0
-            if let a = arpu[0]?[id], let p = arpu[1]?[id], p > 0, 100 * (a - p) / p <= -30 { score += 0.30 }
+            var x = [Double](repeating: 0, count: 12)
+            if let a = arpu[0]?[id], let p = arpu[1]?[id], p > 0, 100 * (a - p) / p <= -30 { score += 0.30; x[0] = 1 }
             let u = usageNow[id] ?? [:]
-            if let x = u["call_forward_ratio"].flatMap({ Double($0) }), x >= 0.5 { score += 0.25 }
-            if let x = u["offnet_ratio"].flatMap({ Double($0) }), x >= 0.4 { score += 0.20 }
-            if complaints3m[id, default: 0] >= 2 { score += 0.15 }
+            if let r = u["call_forward_ratio"].flatMap({ Double($0) }), r >= 0.5 { score += 0.25; x[1] = 1 }
+            if let r = u["offnet_ratio"].flatMap({ Double($0) }), r >= 0.4 { score += 0.20; x[2] = 1 }
+            if complaints3m[id, default: 0] >= 2 { score += 0.15; x[3] = 1 }
             let nps = latest[id]?.nps
-            if let nps, nps <= 6 { score += 0.10 }
+            if let nps, nps <= 6 { score += 0.10; x[4] = 1 }
+            x[5] = Double(complaints3m[id, default: 0])
+            x[6] = Double(open[id, default: 0])
+            x[7] = n > 0 ? Foundation.log(1 + sum / Double(n)) : 0
+            x[8] = Double(min(RefFollowUp.wholeMonths(join, last), 240)) / 12
+            x[9] = c["vip_level"] != "none" ? 1 : 0
+            x[10] = highValue ? 1 : 0
+            x[11] = nps != nil ? 1 : 0
+            features[id] = x
+            riskScore[id] = Int((100 * score).rounded())
             if (100 * score).rounded() >= 50 && highValue && !churnedInMonth {
                 churnWatch.insert(id)
                 if RefFollowUp.heldOut("churn_watch", id, key) { churnWatchHeld.insert(id) }
@@ -90,24 +104,26 @@ struct RefFollowUp {
     }
 
     static func ymd(_ day: Int) -> (y: Int, m: Int, d: Int) {
-        var y = 1900
+        var y = 1970 + Int((Double(day) / 365.2425).rounded(.down))
+        while RefCal.days(y, 1, 1) > day { y -= 1 }
         while RefCal.days(y + 1, 1, 1) <= day { y += 1 }
         var m = 1
         while m < 12 && RefCal.days(y, m + 1, 1) <= day { m += 1 }
         return (y, m, day - RefCal.days(y, m, 1) + 1)
     }
 
-    /// SPEC §1 whole months from a to b, by stepping.
+    /// SPEC §1 whole months from a to b: the largest n with a + n months (day clipped to the month's end) ≤ b.
     static func wholeMonths(_ a: Int, _ b: Int) -> Int {
-        let (y, m, d) = ymd(a)
-        var n = 0
-        while true {
-            let t = m - 1 + n + 1
+        let (y, m, d) = ymd(a), (yb, mb, _) = ymd(b)
+        var n = (yb - y) * 12 + (mb - m)
+        while n > 0 {
+            let t = m - 1 + n
             let yy = y + t / 12, mm = t % 12 + 1
-            let dim = ymd(RefCal.days(mm == 12 ? yy + 1 : yy, mm == 12 ? 1 : mm + 1, 1) - 1).d
-            if RefCal.days(yy, mm, min(d, dim)) > b { return n }
-            n += 1
+            let dim = (mm == 12 ? RefCal.days(yy + 1, 1, 1) : RefCal.days(yy, mm + 1, 1)) - RefCal.days(yy, mm, 1)
+            if RefCal.days(yy, mm, min(d, dim)) <= b { return n }
+            n -= 1
         }
+        return max(0, n)
     }
 }
 
@@ -224,11 +240,12 @@ struct FollowUpTests {
     func plantedEffect() throws {
         let dir = TestSupport.tempDir("effect")
         defer { TestSupport.cleanup(dir) }
-        let truth = try SyntheticDeliveryGenerator(options: GeneratorOptions(start: "2026-01", months: 4, customers: 12_000, seed: 2026, dirtyRate: 0)).write(to: dir)
+        let truth = try SyntheticDeliveryGenerator(options: GeneratorOptions(start: "2026-01", months: 5, customers: 12_000, seed: 2026, dirtyRate: 0)).write(to: dir)
         let results = try TestSupport.verify(dir, truth)
         #expect(truth.contactModel!.retentionChurnReductionPt > 0 && truth.contactModel!.repairScoreBoost > 0)
         // observed repair rates per group against the design's expected rates, pooled over the months
         var observed = (contacted: 0.0, holdout: 0.0), expected = (contacted: 0.0, holdout: 0.0), n = (contacted: 0, holdout: 0)
+        var churn = (contacted: 0.0, nContacted: 0, holdout: 0.0, nHoldout: 0)
         for (k, key) in truth.months.enumerated() where k > 0 {
             let d = try #require(truth.perMonth[key]!.followUp?.detractorRepair)
             let lists = RefFollowUp(month: truth.months[k - 1], months: truth.months, results: results)
@@ -250,9 +267,15 @@ struct FollowUpTests {
             }
             if let e = d.expectedRateContacted { expected.contacted += e / 100 * Double(d.resurveyedContacted!) }
             if let e = d.expectedRateHoldout { expected.holdout += e / 100 * Double(d.resurveyedHoldout!) }
-            if let effect = d.expectedEffectPt { #expect(effect > 5, "\(key) expected repair effect \(effect)") }
-            if let cw = truth.perMonth[key]!.followUp?.churnWatch, let effect = cw.expectedEffectPt { #expect(effect < 0, "\(key) expected churn effect") }
+            if let cw = truth.perMonth[key]!.followUp?.churnWatch {
+                if let e = cw.expectedRateContacted { churn.contacted += e * Double(cw.contacted); churn.nContacted += cw.contacted }
+                if let e = cw.expectedRateHoldout { churn.holdout += e * Double(cw.holdout); churn.nHoldout += cw.holdout }
+            }
         }
+        // The design's effect, pooled over the months: repair up, churn down.
+        #expect(100 * (expected.contacted / Double(n.contacted) - expected.holdout / Double(n.holdout)) > 5)
+        #expect(churn.nContacted > 0 && churn.nHoldout > 0)
+        #expect(churn.contacted / Double(churn.nContacted) < churn.holdout / Double(churn.nHoldout))
         for (obs, exp, count) in [(observed.contacted, expected.contacted, n.contacted), (observed.holdout, expected.holdout, n.holdout)] {
             let p = exp / Double(count)
             let se = (p * (1 - p) / Double(count)).squareRoot()
