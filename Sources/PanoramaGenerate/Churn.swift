@@ -22,7 +22,7 @@ enum Churn: MonthStep {
 
     /// The model's logit for customer i from their state at the end of month m.
     @inline(__always)
-    static func logit(_ pop: Population, _ i: Int, _ m: MonthInfo) -> Double {
+    static func logit(_ pop: borrowing Population, _ i: Int, _ m: MonthInfo) -> Double {
         var x = CustomerState(pop, i, month: m).features
         x[9] = pop.vip[i] != 0 ? 1 : 0
         return intercept + (x * beta).sum()

@@ -20,7 +20,7 @@ struct CustomerState {
     static let highValueArpu = 120.0
     static let weights = [0.30, 0.25, 0.20, 0.15, 0.10]
 
-    init(_ pop: Population, _ i: Int, month m: MonthInfo) {
+    init(_ pop: borrowing Population, _ i: Int, month m: MonthInfo) {
         arpu3mAvg = pop.arpu3mAvg(i)
         highValue = arpu3mAvg >= CustomerState.highValueArpu
         nps = pop.lastNps[i]

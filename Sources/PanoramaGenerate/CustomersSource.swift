@@ -135,7 +135,7 @@ struct CustomerRow {
     var join: Int
     var churn: Int?
 
-    init(pop: Population, _ i: Int, lastDay: Int) {
+    init(pop: borrowing Population, _ i: Int, lastDay: Int) {
         idNum = i + 1
         msisdn = pop.msisdn(i)
         city = Int(pop.city[i])

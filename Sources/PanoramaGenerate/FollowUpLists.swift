@@ -23,7 +23,7 @@ struct FollowUpLists {
 
     /// Builds the lists of month `m` from the population at the end of m. `base` is m's base,
     /// `birthNulled` the customers (index order) whose birth_date customers.csv of m spelt invalidly.
-    init(month m: MonthInfo, base: [Int32], pop: Population, birthNulled: [Int32]) {
+    init(month m: MonthInfo, base: [Int32], pop: borrowing Population, birthNulled: [Int32]) {
         month = m
         let next = MonthInfo(index: m.index + 1)
         var nulled = 0
