@@ -22,11 +22,12 @@ struct GeneratorRun {
     static let joinRate = 0.015
 
     /// The month's work, in order. Each file shows the population as the steps before it left it:
-    /// usage moves satisfaction and bills, surveys and complaints read them, churn ends some
-    /// customers (from the state last month left), the customer master is written as of the end of the month, and the call centre's
-    /// contacts (planned before any step, from last month's lists) are written once churn and surveys
-    /// bound their dates. A step may also act before every step (`prepare`) and after all of them
-    /// (`endOfMonth`). A new delivery source is one file (a `DeliverySource`) and one entry here.
+    /// usage moves satisfaction and bills, surveys and complaints read them, churn ends some customers
+    /// (from the state last month left), the customer master is written as of the end of the month,
+    /// and the call centre's contacts (planned before any step, from last month's lists) are written
+    /// once churn and surveys bound their dates. A step may also act before every step (`prepare`) and
+    /// after all of them (`endOfMonth`). A new delivery source is one file (a `DeliverySource`) and one
+    /// entry here.
     static let steps: [any MonthStep.Type] = [
         UsageSource.self, SurveysSource.self, ComplaintsSource.self, Churn.self, CustomersSource.self, ContactsSource.self,
     ]

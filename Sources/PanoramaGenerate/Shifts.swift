@@ -4,9 +4,9 @@ import Foundation
 /// cell (a city, a survey channel, a brand or a value tier) answer, complain or churn differently.
 ///
 /// A shift changes only what its cell's customers deliver in that month: the other rows of the month
-/// keep their random draws (every extra draw a shift needs comes from its own stream, and churn and
-/// the churn flags read the unshifted answers), so a run with shifts differs from one without only in
-/// the shifted cells until the month of the first shift. Later months differ more widely, as a real
+/// keep their random draws (every extra draw a shift needs comes from its own stream, and churn of a
+/// month follows the state the month before left), so a run with shifts differs from one without only
+/// in the shifted cells up to and including the month of the first shift. Later months differ more widely, as a real
 /// change would make them: extra churners leave the base, and the follow-up lists that come from the
 /// shifted answers change.
 struct Shift: Equatable {
