@@ -42,6 +42,8 @@ struct ReportHeadlineTests {
         #expect(headline.contains("经检验确认的不利变化 4 项："))
         #expect(headline.contains("，另有 1 项见预警表"))
         #expect(headline.contains("保定·投诉率（每千户） +10.0%"))
+        let en = reportSection("headline", of: ReportFixture.render(.en, data: d).html)
+        #expect(en.contains("Confirmed unfavourable movements (4): Detractor share +10.0pt; Complaints per 1,000 customers +10.0%; Complaints per 1,000 customers in 保定 +10.0%; 1 more in the alerts;"))
     }
 
     @Test("a kpi partition without significance says so instead of calling every move noise")

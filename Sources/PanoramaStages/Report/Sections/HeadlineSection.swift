@@ -64,7 +64,8 @@ struct HeadlineSection: ReportSection {
             guard a.row.dimension != "total" else { return e(kpiName(a.row.kpi) + " " + change) }
             return e(t("headline.item", memberName(a.row.dimension, a.row.member), kpiName(a.row.kpi), change))
         }
-        var text = e(t("headline.confirmed", String(bad.count))) + joined(named)
+        // Items hold commas and parentheses themselves, so English separates them with semicolons.
+        var text = e(t("headline.confirmed", String(bad.count))) + named.joined(separator: e(t("headline.list_separator")))
         if bad.count > named.count { text += e(t("headline.and_more", String(bad.count - named.count))) }
         return text + e(t("headline.watch", String(watch)))
     }
