@@ -84,7 +84,10 @@ enum ReportFixture {
     /// rate = 0.039563 × (−28.333333) = −1.120955; v̄ = 5.833333, V̄ = (32 + 25)/2 = 28.5,
     /// mix = (5.833333 − 28.5) × (0.029126 − 0.05) = 0.473139; contribution −0.647816. The members
     /// of each dimension add up to the total change (NPS: 4.470267 + 3.177549 − 0.647816 = 7).
-    /// The complaint rate's 石家庄 kept its rate (10 → 10): its contribution is all mix.
+    /// The complaint rate's 石家庄 kept its rate (10 → 10): its contribution is all mix. The component
+    /// rows follow the seven sub-index rows of the kpi fixture (share = weight); those were chosen for
+    /// display long before kpi_change and do not average to this fixture's sat_index total, so the
+    /// components add up to −0.065, not to its +2.2.
     static let kpiChange = """
     month,kpi,dimension,member,share,prev_share,value,prev_value,rate_effect,mix_effect,contribution,rank
     2026-10,sat_index,component,sat_network,0.25,0.25,78.2,76.4,0.45,0,0.45,2
