@@ -88,6 +88,29 @@ enum KPIAttribution {
         return ranked(rows)
     }
 
+    /// The (kpi, dimension) pairs of a published kpi_change whose contributions do not add up to the
+    /// total's value − prev_value as published. Every number is a 6-decimal text, so each member's
+    /// contribution and each month's share-weighted values carry up to 5e-7 of rounding: the
+    /// tolerance is 1e-6 per row plus 2e-6.
+    public static func unbalanced(_ kpi: [KPIRow], _ changes: [KPIChangeRow]) -> [String] {
+        var change: [String: Double] = [:]
+        for r in kpi where r.dimension == "total" {
+            if let v = r.value, let p = r.prevValue { change[r.kpi] = v - p }
+        }
+        var sums: [String: (sum: Double, rows: Int)] = [:], keys: [String] = []
+        for r in changes {
+            let key = r.kpi + "/" + r.dimension
+            if sums[key] == nil { keys.append(key) }
+            sums[key, default: (0, 0)].sum += r.contribution
+            sums[key]!.rows += 1
+        }
+        return keys.filter { key in
+            let (sum, rows) = sums[key]!
+            guard let expected = change[String(key.split(separator: "/")[0])] else { return true }
+            return abs(sum - expected) > 2e-6 + 1e-6 * Double(rows)
+        }
+    }
+
     /// Rank 1 = the largest |contribution| as written; ties keep the rows' (member) order.
     static func ranked(_ rows: [KPIChangeRow]) -> [KPIChangeRow] {
         let size = rows.map { abs(asWritten($0.contribution)) }

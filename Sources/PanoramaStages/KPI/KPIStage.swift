@@ -148,7 +148,17 @@ public enum KPIStage: StageKind {
             sums[key, default: 0] += base
         }
         let ok = keys.allSatisfy { sums[$0] == totals[String($0.split(separator: "/")[0])] }
-        return [("kpi base counts add up across the members of every dimension", ok)]
+        var checks = [("kpi base counts add up across the members of every dimension", ok)]
+        guard let full = try io.read(kpi, io.month), let change = try io.read(kpiChange, io.month) else { return checks }
+        let rows = try KPIRow.read(full), changes = try KPIChangeRow.read(change)
+        checks.append(("kpi: q ≥ p on every tested row, and `significant` is set exactly where there is a p-value",
+                       rows.allSatisfy { r in
+                           (r.momPValue == nil) == (r.momQValue == nil) && (r.momPValue == nil) == (r.significant == nil)
+                               && (r.momPValue.map { r.momQValue! >= $0 } ?? true)
+                       }))
+        checks.append(("kpi_change contributions add up to the total's change in every dimension",
+                       KPIAttribution.unbalanced(rows, changes).isEmpty))
+        return checks
     }
 }
 
