@@ -383,18 +383,33 @@ struct KPIStandardErrorTests {
         #expect(onePass([[5, nil, nil, nil, nil, nil, nil]]) == nil)
     }
 
-    @Test("sub-index std_err from integer sums, ARPU's by Welford, both against the two-pass formula")
+    @Test("sub-index std_err from integer sums, ARPU's by Welford's update, both against the two-pass formula")
     func means() {
         // 9 8 10 9: s² = 2/3, 10·√(2/3/4) = 4.0824829.
         #expect(abs(ScoreMoments.scaledStdErr(n: 4, sum: 36, sumOfSquares: 326)! - 10 / 6.0.squareRoot()) < 1e-12)
         #expect(ScoreMoments.scaledStdErr(n: 1, sum: 7, sumOfSquares: 49) == nil)
+        func twoPass(_ xs: [Double]) -> Double {
+            let mean = xs.reduce(0, +) / Double(xs.count)
+            return (xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(xs.count - 1) / Double(xs.count)).squareRoot()
+        }
+        func onePass(_ xs: [Double]) -> Double? {
+            var m = RunningMoments()
+            for x in xs { m.add(x) }
+            return m.stdErr
+        }
         var rng = SplitMix(state: 7)
-        let arpu = (0..<5000).map { _ in Double(Int.random(in: 0...3_000_000, using: &rng)) / 100 + 1e5 * Double(Int.random(in: 0...1, using: &rng)) }
-        var moments = RunningMoments()
-        for x in arpu { moments.add(x) }
-        let mean = arpu.reduce(0, +) / Double(arpu.count)
-        let s = (arpu.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(arpu.count - 1)).squareRoot()
-        #expect(abs(moments.stdErr! - s / Double(arpu.count).squareRoot()) < 1e-9)
+        // Bills in fen up to 3000 yuan; a large mean with a small spread; and one bill far from all
+        // the others (where Σx² − (Σx)²/n, even about the first value, loses ~1e-7), each against
+        // the two-pass result.
+        let bills = (0..<5000).map { _ in Double(Int.random(in: 0...300_000, using: &rng)) / 100 }
+        let narrow = (0..<5000).map { _ in 99_000 + Double(Int.random(in: 0...100, using: &rng)) / 100 }
+        let outlier = [100_000] + (0..<100_000).map { _ in 58 + Double(Int.random(in: 0...2, using: &rng)) / 100 }
+        for xs in [bills, narrow, outlier] {
+            let expected = twoPass(xs)
+            #expect(abs(onePass(xs)! - expected) <= 1e-9 * expected, "\(onePass(xs)!) vs \(expected)")
+        }
+        #expect(onePass([42]) == nil)
+        #expect(onePass([42, 42, 42]) == 0)
     }
 
     @Test("each KPI's std_err formula on the first fixture")

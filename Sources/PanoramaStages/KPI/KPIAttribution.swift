@@ -92,7 +92,7 @@ enum KPIAttribution {
     /// total's value − prev_value as published. Every number is a 6-decimal text, so each member's
     /// contribution and each month's share-weighted values carry up to 5e-7 of rounding: the
     /// tolerance is 1e-6 per row plus 2e-6.
-    public static func unbalanced(_ kpi: [KPIRow], _ changes: [KPIChangeRow]) -> [String] {
+    static func unbalanced(_ kpi: [KPIRow], _ changes: [KPIChangeRow]) -> [String] {
         var change: [String: Double] = [:]
         for r in kpi where r.dimension == "total" {
             if let v = r.value, let p = r.prevValue { change[r.kpi] = v - p }

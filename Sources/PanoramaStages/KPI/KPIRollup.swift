@@ -70,6 +70,15 @@ public struct KPIRollup {
         var satIndexBase = 0
         var snapshot = 0, retained = 0
 
+        /// Adds one base customer.
+        @inline(__always)
+        mutating func addCustomer(churned isChurned: Bool, highValue isHigh: Bool, arpu value: Double?) {
+            customers += 1
+            if isChurned { churned += 1 }
+            if isHigh { highValue += 1 }
+            if let value { arpuSum += value; arpu.add(value) }
+        }
+
         /// Adds one survey response; `answered` lists the dimensions it answered (see ScoreMoments).
         @inline(__always)
         mutating func addSurvey(nps: Int, overall: Int?, answered: [Int], scores values: [Int]) {
@@ -128,10 +137,7 @@ public struct KPIRollup {
             for d in 0..<5 {
                 let e = d == 0 ? total : groups.entry(d, c.bytes(r, dimCols[d - 1]))
                 memberOf[d].append(Int32(e))
-                groups.accs[d][e].customers += 1
-                if isChurned { groups.accs[d][e].churned += 1 }
-                if isHigh { groups.accs[d][e].highValue += 1 }
-                if let arpu { groups.accs[d][e].arpuSum += arpu; groups.accs[d][e].arpu.add(arpu) }
+                groups.accs[d][e].addCustomer(churned: isChurned, highValue: isHigh, arpu: arpu)
             }
         }
         /// The base row of a customer id, if the customer is in the base.

@@ -3,12 +3,13 @@ import PanoramaCore
 import PanoramaEngine
 
 /// Stage kind `kpi`: the satisfaction KPI panorama of M by dimension and member, month over month
-/// against the published kpi of M-1 and against target, with alerts (SPEC §4).
+/// against the published kpi of M-1 and against target, with alerts (SPEC §4), whether each change
+/// exceeds sampling noise (§4.1), and which members moved each total (table kpi_change, §4.2).
 public enum KPIStage: StageKind {
     public typealias Settings = KPISettings
 
     public static let name = "kpi"
-    public static let abstract = "rolls customer_360, surveys and complaints up into the KPI panorama with month-over-month change, targets and alerts"
+    public static let abstract = "rolls customer_360, surveys and complaints up into the KPI panorama with month-over-month change, targets, alerts and their significance, and splits each total's change among members (kpi_change)"
     public static let parameters = [
         StageParameter("arrow_colors", default: "cn", "cn (红涨绿跌: red rise, green fall) or western (green favourable, red unfavourable)"),
         StageParameter("targets", default: "{}", "per KPI: a number, or {default: n, <member>: n}"),

@@ -6,34 +6,42 @@
 struct ScoreMoments {
     static let count = 7
 
-    /// Indexed `i * 7 + j`: surveys answering both i and j (the diagonal: answering i).
-    private(set) var pairN = [Int](repeating: 0, count: 49)
-    /// Σ x_i · x_j over the surveys answering both (the diagonal: Σ x_i²).
-    private(set) var pairProduct = [Int](repeating: 0, count: 49)
-    /// Σ x_i over the surveys answering both i and j (the diagonal: Σ x_i).
-    private(set) var pairSum = [Int](repeating: 0, count: 49)
+    /// Three 7×7 tables in one buffer, each indexed `i * 7 + j`: at 0 the surveys answering both i
+    /// and j (the diagonal: answering i); at 49 Σ x_i · x_j over them (the diagonal: Σ x_i²); at 98
+    /// Σ x_i over them (the diagonal: Σ x_i).
+    private var table = [Int](repeating: 0, count: 3 * 49)
+    func pairN(_ k: Int) -> Int { table[k] }
+    func pairProduct(_ k: Int) -> Int { table[49 + k] }
+    func pairSum(_ k: Int) -> Int { table[98 + k] }
 
     /// Adds one survey: `answered` lists the dimensions it answered and `scores` holds their scores
-    /// by dimension (entries of unanswered dimensions are not read).
+    /// by dimension (entries of unanswered dimensions are not read). One uniqueness check per survey,
+    /// not one per cell: this runs for every survey in six groups.
     @inline(__always)
     mutating func add(answered: [Int], scores: [Int]) {
-        for i in answered {
-            let xi = scores[i]
-            for j in answered {
-                let k = i * 7 + j
-                pairN[k] += 1
-                pairProduct[k] += xi * scores[j]
-                pairSum[k] += xi
+        table.withUnsafeMutableBufferPointer { t in
+            answered.withUnsafeBufferPointer { a in
+                scores.withUnsafeBufferPointer { x in
+                    for i in a {
+                        let xi = x[i]
+                        for j in a {
+                            let k = i &* 7 &+ j
+                            t[k] &+= 1
+                            t[49 &+ k] &+= xi &* x[j]
+                            t[98 &+ k] &+= xi
+                        }
+                    }
+                }
             }
         }
     }
 
     /// Answers to dimension i.
-    func n(_ i: Int) -> Int { pairN[i * 8] }
+    func n(_ i: Int) -> Int { pairN(i * 8) }
     /// Sum of the scores of dimension i.
-    func sum(_ i: Int) -> Int { pairSum[i * 8] }
+    func sum(_ i: Int) -> Int { pairSum(i * 8) }
     /// Sum of the squared scores of dimension i.
-    func sumOfSquares(_ i: Int) -> Int { pairProduct[i * 8] }
+    func sumOfSquares(_ i: Int) -> Int { pairProduct(i * 8) }
 
     /// 10 × s/√n of dimension i's scores (s with n − 1), nil when n < 2 (SPEC §4.1).
     func subIndexStdErr(_ i: Int) -> Double? {
@@ -68,9 +76,9 @@ struct ScoreMoments {
         for i in present {
             for j in present {
                 let k = i * 7 + j, kt = j * 7 + i
-                guard pairN[k] > 0 else { continue }
-                let products = Double(pairProduct[k]), sumI = Double(pairSum[k]), sumJ = Double(pairSum[kt])
-                let centred: Double = products - mean[j] * sumI - mean[i] * sumJ + mean[i] * mean[j] * Double(pairN[k])
+                guard pairN(k) > 0 else { continue }
+                let products = Double(pairProduct(k)), sumI = Double(pairSum(k)), sumJ = Double(pairSum(kt))
+                let centred: Double = products - mean[j] * sumI - mean[i] * sumJ + mean[i] * mean[j] * Double(pairN(k))
                 sumU2 += c[i] * c[j] * centred
             }
         }
@@ -79,12 +87,11 @@ struct ScoreMoments {
     }
 }
 
-/// Mean and sum of squared deviations by Welford's one-pass update, for sums of decimals (ARPU) whose
-/// squares would lose digits in a plain Σx² − (Σx)²/n.
+/// Mean and sum of squared deviations of decimals (ARPU) by Welford's one-pass update, which stays
+/// accurate where Σx² − (Σx)²/n would cancel (a large mean, or one bill far from all the others).
 struct RunningMoments {
     private(set) var n = 0
-    private(set) var mean = 0.0
-    private(set) var squaredDeviations = 0.0
+    private var mean = 0.0, squaredDeviations = 0.0
 
     @inline(__always)
     mutating func add(_ x: Double) {
