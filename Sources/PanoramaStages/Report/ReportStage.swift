@@ -108,13 +108,10 @@ public enum ReportStage: StageKind {
         return report
     }
 
-    /// The kpi stage's `alpha` (SPEC §4.1, default 0.05), read from its parameters so the report
-    /// judges drivers and follow-up effects at the level the KPIs were judged at.
+    /// The kpi stage's `alpha` (SPEC §4.1), through its own settings type, so the report judges
+    /// drivers and follow-up effects at the level the KPIs were judged at.
     private static func kpiAlpha(_ io: StageIO) -> Double {
-        guard let kpi = io.upstream(KPIStage.self), let alpha = try? kpi.double("alpha", default: 0.05), alpha > 0, alpha < 1 else {
-            return 0.05
-        }
-        return alpha
+        io.settings(of: KPIStage.self)?.alpha ?? KPISettings.defaultAlpha
     }
 
     /// The churn stage's tables: churn_model of the months shown (oldest first), churn_coef of M,
