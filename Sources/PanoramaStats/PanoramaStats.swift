@@ -1,7 +1,7 @@
 // PanoramaStats — the statistics behind Panorama's key-driver analysis (SPEC §5) and churn model
 // (SPEC §5.2).
-// Pure Swift, no Foundation, no I/O (Dispatch only, for the logistic fit's row sums), no hashing-order dependence; every result is a function of
-// its inputs only.
+// Pure Swift, no Foundation, no I/O (Dispatch only, for the logistic fit's row sums), no
+// hashing-order dependence; every result is a function of its inputs only.
 //
 // Public API
 //   KeyDriver.fit(y:names:x:yName:) throws(StatsError) -> KeyDriverOutcome
