@@ -29,8 +29,8 @@ public struct ScoreEvaluation: Sendable, Equatable {
         for i in 0..<n {
             if labels[i] { pos.append(scores[i]) } else { neg.append(scores[i]) }
         }
-        pos.sort()
-        neg.sort()
+        pos = RadixSort.ascending(pos)
+        neg = RadixSort.ascending(neg)
         self.n = n
         positives = pos.count
         auc = ScoreEvaluation.auc(sortedPositives: pos, sortedNegatives: neg)
@@ -110,16 +110,65 @@ public enum RankingMetrics {
     /// order when nil): position r holds the row ranked r + 1.
     public static func order(scores: [Double], tieKeys: [Int]? = nil) -> [Int] {
         precondition(tieKeys == nil || tieKeys!.count == scores.count, "one tie key per score")
-        var rows = Array(0..<scores.count)
-        scores.withUnsafeBufferPointer { s in
-            if let tieKeys {
-                tieKeys.withUnsafeBufferPointer { t in
-                    rows.sort { a, b in s[a] != s[b] ? s[a] > s[b] : t[a] < t[b] }
-                }
-            } else {
-                rows.sort { a, b in s[a] != s[b] ? s[a] > s[b] : a < b }
+        var rows = (0..<scores.count).map { Int32($0) }
+        // Stable sorts from the least significant key: first by tie key, then by score.
+        if let tieKeys { RadixSort.sort(&rows, by: tieKeys.map { UInt64(bitPattern: Int64($0)) ^ (1 << 63) }) }
+        RadixSort.sort(&rows, by: scores.map { ~RadixSort.key($0) })
+        return rows.map { Int($0) }
+    }
+}
+
+/// Stable least-significant-digit radix sort on 64-bit keys, 16 bits per pass (passes where every
+/// key has the same digit are skipped): a million rows in a few milliseconds, where a comparison
+/// sort through an index takes a tenth of a second.
+enum RadixSort {
+    /// An unsigned key in the order of the finite doubles (−0 and +0 are the same key).
+    @inline(__always)
+    static func key(_ v: Double) -> UInt64 {
+        let bits = (v == 0 ? 0.0 : v).bitPattern
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+    }
+
+    @inline(__always)
+    static func value(_ key: UInt64) -> Double {
+        Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
+    }
+
+    /// `values` in ascending order.
+    static func ascending(_ values: [Double]) -> [Double] {
+        var rows = (0..<values.count).map { Int32($0) }
+        let keys = values.map(key)
+        sort(&rows, by: keys)
+        return rows.map { values[Int($0)] }
+    }
+
+    /// Reorders `rows` (indices into `keys`) by ascending key, keeping the order of equal keys.
+    static func sort(_ rows: inout [Int32], by keys: [UInt64]) {
+        let n = rows.count
+        guard n > 1 else { return }
+        var current = rows.map { keys[Int($0)] }
+        var nextKeys = [UInt64](repeating: 0, count: n)
+        var nextRows = [Int32](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for shift in stride(from: 0, to: 64, by: 16) {
+            for k in 0..<counts.count { counts[k] = 0 }
+            for key in current { counts[Int((key >> UInt64(shift)) & 0xFFFF)] += 1 }
+            if counts.contains(n) { continue }
+            var sum = 0
+            for k in 0..<counts.count {
+                let c = counts[k]
+                counts[k] = sum
+                sum += c
             }
+            for i in 0..<n {
+                let digit = Int((current[i] >> UInt64(shift)) & 0xFFFF)
+                let at = counts[digit]
+                counts[digit] = at + 1
+                nextKeys[at] = current[i]
+                nextRows[at] = rows[i]
+            }
+            swap(&current, &nextKeys)
+            swap(&rows, &nextRows)
         }
-        return rows
     }
 }

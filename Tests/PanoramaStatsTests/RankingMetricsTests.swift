@@ -63,3 +63,37 @@ struct RankingMetricsTests {
         #expect(RankingMetrics.order(scores: []) == [])
     }
 }
+
+@Suite("Radix order agrees with a comparison sort")
+struct RadixOrderTests {
+    @Test("random scores with many ties, negative values and ±0: the same order as sorting by (score desc, key asc)")
+    func matchesComparisonSort() throws {
+        var state: UInt64 = 12345
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let n = 5000
+        let scores = (0..<n).map { _ -> Double in
+            let r = next() % 7
+            switch r {
+            case 0: return 0.0
+            case 1: return -0.0
+            case 2: return -Double(next() % 50) / 7
+            default: return Double(next() % 300) / 13 + 1e-9 * Double(next() % 3)
+            }
+        }
+        let keys = (0..<n).map { _ in Int(next() % 100_000) - 50_000 }
+        let expected = (0..<n).sorted { a, b in scores[a] != scores[b] ? scores[a] > scores[b] : (keys[a], a) < (keys[b], b) }
+        #expect(RankingMetrics.order(scores: scores, tieKeys: keys) == expected)
+        let byRow = (0..<n).sorted { a, b in scores[a] != scores[b] ? scores[a] > scores[b] : a < b }
+        #expect(RankingMetrics.order(scores: scores) == byRow)
+        // AUC from the sorted classes equals the pairwise definition.
+        let labels = (0..<n).map { _ in next() % 5 == 0 }
+        var twice = 0, pairs = 0
+        for i in 0..<n where labels[i] {
+            for j in 0..<n where !labels[j] {
+                pairs += 1
+                twice += scores[i] > scores[j] ? 2 : (scores[i] == scores[j] ? 1 : 0)
+            }
+        }
+        #expect(try RankingMetrics.auc(scores: scores, labels: labels) == Double(twice) / Double(2 * pairs))
+    }
+}
