@@ -238,15 +238,34 @@ struct ChurnMonth {
 /// comparing bytes: cheaper than hashing for a handful of short values.
 struct SmallDictionary {
     private(set) var values: [[UInt8]] = []
+    /// Each value of up to 7 bytes packed with its length into one word (0 for longer values), so
+    /// that the usual lookup compares integers.
+    private var packed: [UInt64] = []
 
     /// The code of `bytes`, adding it when new; nil past 255 values.
     mutating func code(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
-        for k in 0..<values.count where values[k].count == bytes.count {
-            let same = values[k].withUnsafeBufferPointer { v in bytes.isEmpty || memcmp(v.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
-            if same { return UInt8(k) }
+        let key = Self.pack(bytes)
+        if key != 0 {
+            for k in 0..<packed.count where packed[k] == key { return UInt8(k) }
+        } else {
+            for k in 0..<values.count where values[k].count == bytes.count {
+                let same = values[k].withUnsafeBufferPointer { v in memcmp(v.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+                if same { return UInt8(k) }
+            }
         }
         guard values.count < 255 else { return nil }
         values.append(Array(bytes))
+        packed.append(key)
         return UInt8(values.count - 1)
+    }
+
+    /// The length + 0x80 in the top byte (so that no short value, the empty one included, packs to
+    /// 0), the bytes below; 0 for values longer than 7 bytes.
+    @inline(__always)
+    static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard bytes.count <= 7 else { return 0 }
+        var key = UInt64(bytes.count + 0x80) << 56
+        for (i, b) in bytes.enumerated() { key |= UInt64(b) << UInt64(8 * i) }
+        return key
     }
 }

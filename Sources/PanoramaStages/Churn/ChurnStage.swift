@@ -38,13 +38,23 @@ extension ChurnStage: StageKind {
         // customer_360 of M is the population scored; without it nothing here means anything.
         guard io.has(Customer360Stage.customer360, month) else { throw io.missing(Customer360Stage.customer360, month) }
 
-        // One month at a time, oldest first: a partition is parsed on all cores by itself, and only
-        // the month before it is still held (for its pair), so memory stays at two partitions.
+        // Oldest first, two published months per parallel read (reading and hashing a file run on
+        // one core each; parsing uses all of them); only the month before a batch is still held for
+        // its pair, so at most three partitions are in memory.
         var model = ChurnModel(month: month, settings: settings)
-        for m in model.window {
-            let table = try io.read([PartitionRequest(Customer360Stage.customer360, m, columns: ChurnMonth.columns, required: m == month)])[0]
-            try model.add(m, table)
+        var batch: [Month] = []
+        func flush() throws {
+            let tables = try io.read(batch.map {
+                PartitionRequest(Customer360Stage.customer360, $0, columns: ChurnMonth.columns, required: $0 == month)
+            })
+            for (m, table) in zip(batch, tables) { try model.add(m, table) }
+            batch = []
         }
+        for m in model.window {
+            batch.append(m)
+            if batch.filter({ io.has(Customer360Stage.customer360, $0) }).count == 2 { try flush() }
+        }
+        if !batch.isEmpty { try flush() }
         io.log.trace("churn", "read", since: clock)
         let out = try model.finish()
         io.log.trace("churn", "fit", since: clock)
