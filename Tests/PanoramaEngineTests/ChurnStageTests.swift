@@ -258,7 +258,7 @@ struct ChurnStageTests {
         _ = try h.execute()
         let coef = try ChurnCoefRow.read(ColumnarTable.fixture(h.table("churn_coef")!))
         for (j, row) in coef.enumerated() { #expect(abs(row.coef! - fit.coefficients[j]) < 5e-7) }
-        let score = try ColumnarTable.fixture(h.table("churn_score")!)
+        let score = ColumnarTable.fixture(h.table("churn_score")!)
         for r in 0..<score.rowCount {
             let customer = ChurnHistory.m10.first { $0.id == score.string(r, 1) }!
             #expect(abs(score.double(r, 2)! - fit.probability(features(customer))) < 5e-7)
