@@ -11,6 +11,7 @@ public enum StageKinds {
         KPIStage.self,
         DriversStage.self,
         OutcomesStage.self,
+        ChurnStage.self,
         ReportStage.self,
     ])
 }

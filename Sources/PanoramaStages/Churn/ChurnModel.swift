@@ -1,0 +1,223 @@
+import PanoramaCore
+import PanoramaEngine
+import PanoramaStats
+
+/// The churn model of SPEC §5.2 for one run month M: fed customer_360 month by month, oldest first
+/// (`ChurnSettings.window`), it forms the month pairs as they arrive, keeping only what later steps
+/// need (the training rows, M-1 for the backtest and M for the scores), then fits, backtests and
+/// renders the three tables.
+struct ChurnModel {
+    let month: Month
+    let settings: ChurnSettings
+    /// Months of the window whose customer_360 is absent.
+    private(set) var missing: [Month] = []
+    private var expected: [Month]
+    private var previous: ChurnMonth?
+    private var production: [ChurnPair] = []
+    private var backtest: [ChurnPair] = []
+    private var segmentRates = SegmentRates()
+    /// M-1 (without its table), its pair with M and the pair rows' tie keys: the backtest's
+    /// evaluation rows.
+    private var evaluation: (month: ChurnMonth, pair: ChurnPair, tieKeys: [Int]?)?
+    /// M: the customers scored.
+    private var current: ChurnMonth?
+
+    init(month: Month, settings: ChurnSettings) {
+        self.month = month
+        self.settings = settings
+        expected = settings.window(endingAt: month)
+    }
+
+    /// The months to add, oldest first.
+    var window: [Month] { settings.window(endingAt: month) }
+
+    /// Adds the next month of the window (nil when its customer_360 is not published).
+    mutating func add(_ m: Month, _ table: ColumnarTable?) throws {
+        precondition(expected.first == m, "months are added in window order")
+        expected.removeFirst()
+        guard let table else {
+            missing.append(m)
+            previous = nil
+            return
+        }
+        // Segment attributes are needed for every t of a backtest pair and for M-1 (the evaluation);
+        // churn_risk_score for M-1 only.
+        let data = try ChurnMonth(month: m, table: table, segments: m < month, riskScores: m == month.previous)
+        if var t = previous {
+            previous = nil
+            let pair = try ChurnPair(t, data)
+            if settings.isProductionPair(endingAt: m, runMonth: month) { production.append(pair) }
+            if settings.isBacktestPair(endingAt: m, runMonth: month) {
+                backtest.append(pair)
+                segmentRates.add(t, pair)
+            }
+            if m == month {
+                let keys = t.tieKeys(pair.selected)
+                t.releaseTable()
+                evaluation = (t, pair, keys)
+            }
+        }
+        previous = data
+        if m == month { current = data }
+    }
+
+    /// Fits both models, backtests them against the rule and the segment rates, and renders the tables.
+    func finish() throws -> ChurnOutput {
+        precondition(expected.isEmpty, "every month of the window is added before finishing")
+        var warnings: [String] = []
+        let productionFit = try fit(production)
+        let backtestFit = try fit(backtest)
+        if !missing.isEmpty {
+            warnings.append("customer_360 missing for \(missing.map(\.description).joined(separator: ", ")): "
+                + "\(production.count) of \(settings.trainMonths) production pairs and \(backtest.count) of \(settings.trainMonths) backtest pairs")
+        }
+        if productionFit == nil {
+            warnings.append("no production pair (customer_360 of two consecutive months ending by \(month)): churn_score has no rows and churn_coef.coef is empty")
+        }
+        if backtestFit == nil {
+            warnings.append("no backtest pair (customer_360 of two consecutive months ending by \(month.previous)): churn_model has no rows and churn_coef.backtest_coef is empty")
+        }
+        for (name, fit) in [("production", productionFit), ("backtest", backtestFit)] {
+            for w in fit?.warnings ?? [] { warnings.append("\(name) fit: \(w)") }
+        }
+
+        var out = ChurnOutput()
+        out.churnCoef = coefficients(productionFit, backtestFit)
+        var evaluations: [ChurnModelRow] = []
+        if let backtestFit {
+            evaluations = try backtestRows(backtestFit)
+            for r in evaluations { r.write(to: &out.churnModel) }
+        }
+        var scored = 0
+        if let productionFit, let current {
+            scored = scores(productionFit, current, into: &out.churnScore)
+        }
+        out.warnings = warnings
+        out.quality = ChurnQuality(
+            trainMonths: settings.trainMonths, ridge: settings.ridge, monthsMissing: missing,
+            production: productionFit.map { ChurnFitRecord(production, $0) }, backtest: backtestFit.map { ChurnFitRecord(backtest, $0) },
+            evaluationRows: evaluation?.pair.selected.count ?? 0, evaluationChurners: evaluation?.pair.churners ?? 0, scored: scored,
+            auc: evaluations.map { ($0.model, $0.auc) })
+        return out
+    }
+
+    /// The fit over the pairs' rows; nil without a pair.
+    private func fit(_ pairs: [ChurnPair]) throws -> LogisticFit? {
+        guard !pairs.isEmpty else { return nil }
+        do {
+            return try LogisticRegression.fit(pairs.map(\.rows), ridge: settings.ridge)
+        } catch {
+            throw PanoramaError.runtime("the churn model could not be fitted: \(error)")
+        }
+    }
+
+    /// churn_coef: intercept then the features; coef from the production fit, backtest_coef from the
+    /// backtest fit; no rows without either.
+    private func coefficients(_ production: LogisticFit?, _ backtest: LogisticFit?) -> CSVWriter {
+        var w = CSVWriter(header: ChurnStage.churnCoef.columns)
+        guard production != nil || backtest != nil else { return w }
+        for (j, feature) in (["intercept"] + ChurnStage.features).enumerated() {
+            ChurnCoefRow(month: month, feature: feature, coef: production?.coefficients[j], backtestCoef: backtest?.coefficients[j])
+                .write(to: &w)
+        }
+        return w
+    }
+
+    /// churn_model's three rows: the backtest fit, the rule (churn_risk_score) and the segment rates,
+    /// each scoring M-1's customers that are in M's base with churned_in_month false at M-1.
+    private func backtestRows(_ fit: LogisticFit) throws -> [ChurnModelRow] {
+        let trainRows = backtest.reduce(0) { $0 + $1.selected.count }
+        guard let (m1, pair, keys) = evaluation else {
+            return ["learnt", "rule", "segment_rates"].map { model in
+                ChurnModelRow(month: month, model: model, trainPairs: model == "rule" ? nil : backtest.count,
+                              nTrain: model == "rule" ? nil : trainRows, nEval: 0, churnersEval: 0, auc: nil, topDecileLift: nil)
+            }
+        }
+        let learnt = probabilities(fit, m1, pair.selected)
+        let rule = pair.selected.map { m1.riskScores[Int($0)] }
+        let segment = segmentRates.scores(m1, pair.selected)
+        let results = try parallelMap(3) { k in
+            try ScoreEvaluation(scores: [learnt, rule, segment][k], labels: pair.labels, tieKeys: keys)
+        }
+        let n = pair.selected.count, churners = pair.churners
+        // SPEC §5.2: both figures are empty unless the evaluation has churners and non-churners.
+        let defined = churners > 0 && churners < n
+        return zip(["learnt", "rule", "segment_rates"], results).map { model, e in
+            ChurnModelRow(month: month, model: model, trainPairs: model == "rule" ? nil : backtest.count,
+                          nTrain: model == "rule" ? nil : trainRows, nEval: n, churnersEval: churners,
+                          auc: defined ? e.auc : nil, topDecileLift: defined ? e.topDecileLift : nil)
+        }
+    }
+
+    /// p = 1/(1 + e^−η) with η accumulated feature by feature in SPEC order, for `rows` of month m.
+    private func probabilities(_ fit: LogisticFit, _ m: ChurnMonth, _ rows: [Int32]) -> [Double] {
+        let chunks = (rows.count + ChurnMonth.chunkRows - 1) / ChurnMonth.chunkRows
+        let pieces = (try? parallelMap(chunks) { k -> [Double] in
+            let range = (k * ChurnMonth.chunkRows)..<min(rows.count, (k + 1) * ChurnMonth.chunkRows)
+            return fit.coefficients.withUnsafeBufferPointer { beta in
+                m.numbers.withUnsafeBufferPointer { numbers in
+                    range.map { r in
+                        let i = Int(rows[r])
+                        let eta = ChurnFeatures.eta(beta, bits: m.bits[i], numbers: numbers.baseAddress! + i * ChurnFeatures.numericCount)
+                        return LogisticRegression.probability(eta)
+                    }
+                }
+            }
+        }) ?? []
+        return pieces.flatMap { $0 }
+    }
+
+    /// churn_score: every customer of M's base not churned in M, by probability (ties by the
+    /// smaller customer_id); returns the number of rows.
+    private func scores(_ fit: LogisticFit, _ m: ChurnMonth, into w: inout CSVWriter) -> Int {
+        var rows: [Int32] = []
+        rows.reserveCapacity(m.count)
+        for i in 0..<m.count where !m.churned[i] { rows.append(Int32(i)) }
+        let p = probabilities(fit, m, rows)
+        let order = RankingMetrics.order(scores: p, tieKeys: m.tieKeys(rows))
+        // The ids copied out in row order first: written in rank order they are read at random,
+        // and a few megabytes of ids stay in cache where the partition's bytes do not.
+        let table = m.table!
+        var idBytes: [UInt8] = []
+        var idEnds = [Int](repeating: 0, count: rows.count)
+        idBytes.reserveCapacity(rows.count * 12)
+        for (k, i) in rows.enumerated() {
+            idBytes.append(contentsOf: table.bytes(Int(i), 0))
+            idEnds[k] = idBytes.count
+        }
+        let chunks = (order.count + ChurnMonth.chunkRows - 1) / ChurnMonth.chunkRows
+        let month = Array(self.month.description.utf8)
+        let pieces = (try? parallelMap(chunks) { k -> CSVWriter in
+            var piece = CSVWriter(header: [])
+            let ranks = (k * ChurnMonth.chunkRows)..<min(order.count, (k + 1) * ChurnMonth.chunkRows)
+            piece.reserve(ranks.count * 40)
+            month.withUnsafeBufferPointer { monthText in
+                idBytes.withUnsafeBufferPointer { ids in
+                    for rank in ranks {
+                        let r = order[rank]
+                        let start = r == 0 ? 0 : idEnds[r - 1]
+                        piece.field(bytes: monthText)
+                        piece.field(bytes: UnsafeBufferPointer(rebasing: ids[start..<idEnds[r]]))
+                        piece.number(p[r])
+                        piece.integer(rank + 1)
+                        piece.endRow()
+                    }
+                }
+            }
+            return piece
+        }) ?? []
+        w.reserve(pieces.reduce(0) { $0 + $1.bytes.count })
+        for piece in pieces { w.append(piece) }
+        return order.count
+    }
+}
+
+/// The three tables of one run, with what the manifest and stderr say about it.
+struct ChurnOutput {
+    var churnModel = CSVWriter(header: ChurnStage.churnModel.columns)
+    var churnCoef = CSVWriter(header: ChurnStage.churnCoef.columns)
+    var churnScore = CSVWriter(header: ChurnStage.churnScore.columns)
+    var warnings: [String] = []
+    var quality = ChurnQuality(trainMonths: 0, ridge: 0, monthsMissing: [], production: nil, backtest: nil, evaluationRows: 0,
+                               evaluationChurners: 0, scored: 0, auc: [])
+}

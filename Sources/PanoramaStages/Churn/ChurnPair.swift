@@ -1,0 +1,95 @@
+import PanoramaCore
+import PanoramaStats
+
+/// The training rows of one month pair (t, t+1) (SPEC §5.2): the customers of t's base with
+/// churned_in_month `false` that are in t+1's base, features from t, y = churned_in_month of t+1.
+struct ChurnPair {
+    /// t, the month the features come from.
+    let month: Month
+    /// The rows of t used, in t's row order.
+    let selected: [Int32]
+    /// y of each selected row.
+    let labels: [Bool]
+    /// The rows packed for the fit.
+    let rows: LogisticRows
+
+    init(_ t: ChurnMonth, _ next: ChurnMonth) throws {
+        precondition(next.month == t.month.next, "a pair is two consecutive months")
+        // customer360 writes its rows in customer_id order, so this is a merge walk of both id
+        // columns; KeyJoin falls back to a hash index when either is not sorted.
+        let match = KeyJoin.firstMatches(t.table!, 0, leftAscending: t.idsAscending, next.table!, 0)
+        var selected: [Int32] = []
+        var labels: [Bool] = []
+        selected.reserveCapacity(t.count)
+        labels.reserveCapacity(t.count)
+        for i in 0..<t.count where !t.churned[i] && match[i] >= 0 {
+            selected.append(Int32(i))
+            labels.append(next.churned[Int(match[i])])
+        }
+        let width = ChurnFeatures.numericCount
+        var bits = [UInt16](repeating: 0, count: selected.count)
+        var numbers = [Double](repeating: 0, count: selected.count * width)
+        for (k, i) in selected.enumerated() {
+            bits[k] = t.bits[Int(i)]
+            for c in 0..<width { numbers[k * width + c] = t.numbers[Int(i) * width + c] }
+        }
+        month = t.month
+        self.selected = selected
+        self.labels = labels
+        do {
+            rows = try LogisticRows(y: labels, bits: bits, numbers: numbers, numericCount: width, predictors: ChurnFeatures.predictors)
+        } catch {
+            throw PanoramaError.runtime("customer_360 of \(t.month) gives features the churn model cannot use (\(error)); re-run customer360 for \(t.month)")
+        }
+    }
+
+    var churners: Int { rows.events }
+}
+
+/// The operator's segment-rate score (离网风险综合评价得分, SPEC §5.2): churn rates per value of each
+/// segment attribute over the backtest fit's training rows, as written in customer_360 of t.
+struct SegmentRates {
+    /// Per attribute, each value seen with its training rows and churners, in first-seen order.
+    private(set) var counts: [[(value: String, rows: Int, churners: Int)]] = Array(repeating: [], count: ChurnSegments.count)
+
+    /// Counts the training rows of one backtest pair by their attribute values in month t.
+    mutating func add(_ t: ChurnMonth, _ pair: ChurnPair) {
+        let width = ChurnSegments.count
+        for a in 0..<width {
+            var rows = [Int](repeating: 0, count: t.segmentValues[a].count)
+            var churners = rows
+            for (k, i) in pair.selected.enumerated() {
+                let code = Int(t.segmentCodes[Int(i) * width + a])
+                rows[code] += 1
+                if pair.labels[k] { churners[code] += 1 }
+            }
+            for (code, value) in t.segmentValues[a].enumerated() where rows[code] > 0 {
+                if let e = counts[a].firstIndex(where: { $0.value == value }) {
+                    counts[a][e].rows += rows[code]
+                    counts[a][e].churners += churners[code]
+                } else {
+                    counts[a].append((value, rows[code], churners[code]))
+                }
+            }
+        }
+    }
+
+    /// rate_a(v) = churners ÷ rows for a value seen in training, nil for an unseen one.
+    func rate(_ attribute: Int, _ value: String) -> Double? {
+        guard let e = counts[attribute].first(where: { $0.value == value }) else { return nil }
+        return Double(e.churners) / Double(e.rows)
+    }
+
+    /// The score 100 × Σₐ rate_a(value), summed in attribute order (an unseen value adds 0), of
+    /// each of `rows` of month `m`.
+    func scores(_ m: ChurnMonth, _ rows: [Int32]) -> [Double] {
+        let width = ChurnSegments.count
+        // The rate of every code of m, per attribute.
+        let table: [[Double]] = (0..<width).map { a in m.segmentValues[a].map { rate(a, $0) ?? 0 } }
+        return rows.map { i in
+            var sum = 0.0
+            for a in 0..<width { sum += table[a][Int(m.segmentCodes[Int(i) * width + a])] }
+            return 100 * sum
+        }
+    }
+}

@@ -1,0 +1,174 @@
+// How well a score ranks the cases that turned out positive (SPEC §5.2's backtest): the AUC and the
+// top-decile lift, and the order "highest score first, ties by a key" that risk ranks use.
+
+/// AUC and top-decile lift of one score on one labelled evaluation set.
+public struct ScoreEvaluation: Sendable, Equatable {
+    /// Rows evaluated.
+    public let n: Int
+    /// Rows labelled positive.
+    public let positives: Int
+    /// P(a random positive scores above a random negative), ties counting ½; nil when there is no
+    /// positive or no negative.
+    public let auc: Double?
+    /// Positive rate among the ⌈n/10⌉ highest scores ÷ the positive rate of all n; nil when there is
+    /// no positive.
+    public let topDecileLift: Double?
+
+    /// Evaluates `scores` against `labels`. The top decile takes the highest scores first and, among
+    /// equal scores, the rows with the smaller `tieKeys` (row order when nil).
+    public init(scores: [Double], labels: [Bool], tieKeys: [Int]? = nil) throws(StatsError) {
+        if labels.count != scores.count {
+            throw .dimensionMismatch("\(scores.count) scores for \(labels.count) labels")
+        }
+        if let keys = tieKeys, keys.count != scores.count {
+            throw .dimensionMismatch("\(keys.count) tie keys for \(scores.count) scores")
+        }
+        if let i = scores.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteValue("score row \(i)") }
+        let n = scores.count
+        var pos: [Double] = [], neg: [Double] = []
+        for i in 0..<n {
+            if labels[i] { pos.append(scores[i]) } else { neg.append(scores[i]) }
+        }
+        pos = RadixSort.ascending(pos)
+        neg = RadixSort.ascending(neg)
+        self.n = n
+        positives = pos.count
+        auc = ScoreEvaluation.auc(sortedPositives: pos, sortedNegatives: neg)
+        guard !pos.isEmpty else {
+            topDecileLift = nil
+            return
+        }
+        let k = (n + 9) / 10
+        let hits = ScoreEvaluation.positivesInTop(k, scores: scores, labels: labels, tieKeys: tieKeys,
+                                                  sortedPositives: pos, sortedNegatives: neg)
+        topDecileLift = (Double(hits) / Double(k)) / (Double(pos.count) / Double(n))
+    }
+
+    /// Mann–Whitney: twice the count of (positive, negative) pairs ordered correctly plus the tied
+    /// ones, kept in integers so ties count exactly ½.
+    static func auc(sortedPositives pos: [Double], sortedNegatives neg: [Double]) -> Double? {
+        guard !pos.isEmpty, !neg.isEmpty else { return nil }
+        var twiceU = 0
+        var below = 0      // negatives strictly below the current value
+        var j = 0
+        var i = 0
+        while i < pos.count {
+            let v = pos[i]
+            var samePos = 0
+            while i < pos.count && pos[i] == v { samePos += 1; i += 1 }
+            while j < neg.count && neg[j] < v { below += 1; j += 1 }
+            var equal = 0
+            while j + equal < neg.count && neg[j + equal] == v { equal += 1 }
+            twiceU += samePos * (2 * below + equal)
+        }
+        return Double(twiceU) / (2 * Double(pos.count) * Double(neg.count))
+    }
+
+    /// Positives among the k rows with the highest scores, equal scores taken by ascending tie key.
+    static func positivesInTop(_ k: Int, scores: [Double], labels: [Bool], tieKeys: [Int]?,
+                               sortedPositives pos: [Double], sortedNegatives neg: [Double]) -> Int {
+        // The k-th highest score: walk both ascending arrays down from their ends.
+        var p = pos.count - 1, q = neg.count - 1
+        var threshold = 0.0
+        for _ in 0..<k {
+            if q < 0 || (p >= 0 && pos[p] >= neg[q]) { threshold = pos[p]; p -= 1 } else { threshold = neg[q]; q -= 1 }
+        }
+        let positivesAbove = pos.count - upperBound(pos, threshold)
+        let rowsAbove = positivesAbove + neg.count - upperBound(neg, threshold)
+        // Rows at the threshold compete for the remaining places by key.
+        var tied: [(key: Int, positive: Bool)] = []
+        for i in 0..<scores.count where scores[i] == threshold { tied.append((tieKeys?[i] ?? i, labels[i])) }
+        tied.sort { $0.key < $1.key }
+        return positivesAbove + tied.prefix(k - rowsAbove).reduce(0) { $0 + ($1.positive ? 1 : 0) }
+    }
+
+    /// Index of the first element greater than `v` in an ascending array.
+    private static func upperBound(_ a: [Double], _ v: Double) -> Int {
+        var lo = 0, hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] <= v { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
+
+/// Ranking helpers shared by scores and their evaluation.
+public enum RankingMetrics {
+    /// The AUC of `scores` against `labels` (ties ½); nil without a positive or a negative.
+    public static func auc(scores: [Double], labels: [Bool]) throws(StatsError) -> Double? {
+        try ScoreEvaluation(scores: scores, labels: labels).auc
+    }
+
+    /// Top-decile lift: positive rate among the ⌈n/10⌉ highest scores (equal scores by ascending
+    /// `tieKeys`, row order when nil) ÷ the positive rate of all rows; nil without a positive.
+    public static func topDecileLift(scores: [Double], labels: [Bool], tieKeys: [Int]? = nil) throws(StatsError) -> Double? {
+        try ScoreEvaluation(scores: scores, labels: labels, tieKeys: tieKeys).topDecileLift
+    }
+
+    /// Row indices from the highest score to the lowest, equal scores by ascending `tieKeys` (row
+    /// order when nil): position r holds the row ranked r + 1.
+    public static func order(scores: [Double], tieKeys: [Int]? = nil) -> [Int] {
+        precondition(tieKeys == nil || tieKeys!.count == scores.count, "one tie key per score")
+        var rows = (0..<scores.count).map { Int32($0) }
+        // Stable sorts from the least significant key: first by tie key, then by score.
+        if let tieKeys { RadixSort.sort(&rows, by: tieKeys.map { UInt64(bitPattern: Int64($0)) ^ (1 << 63) }) }
+        RadixSort.sort(&rows, by: scores.map { ~RadixSort.key($0) })
+        return rows.map { Int($0) }
+    }
+}
+
+/// Stable least-significant-digit radix sort on 64-bit keys, 16 bits per pass (passes where every
+/// key has the same digit are skipped): a million rows in a few milliseconds, where a comparison
+/// sort through an index takes a tenth of a second.
+enum RadixSort {
+    /// An unsigned key in the order of the finite doubles (−0 and +0 are the same key).
+    @inline(__always)
+    static func key(_ v: Double) -> UInt64 {
+        let bits = (v == 0 ? 0.0 : v).bitPattern
+        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+    }
+
+    @inline(__always)
+    static func value(_ key: UInt64) -> Double {
+        Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
+    }
+
+    /// `values` in ascending order.
+    static func ascending(_ values: [Double]) -> [Double] {
+        var rows = (0..<values.count).map { Int32($0) }
+        let keys = values.map(key)
+        sort(&rows, by: keys)
+        return rows.map { values[Int($0)] }
+    }
+
+    /// Reorders `rows` (indices into `keys`) by ascending key, keeping the order of equal keys.
+    static func sort(_ rows: inout [Int32], by keys: [UInt64]) {
+        let n = rows.count
+        guard n > 1 else { return }
+        var current = rows.map { keys[Int($0)] }
+        var nextKeys = [UInt64](repeating: 0, count: n)
+        var nextRows = [Int32](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for shift in stride(from: 0, to: 64, by: 16) {
+            for k in 0..<counts.count { counts[k] = 0 }
+            for key in current { counts[Int((key >> UInt64(shift)) & 0xFFFF)] += 1 }
+            if counts.contains(n) { continue }
+            var sum = 0
+            for k in 0..<counts.count {
+                let c = counts[k]
+                counts[k] = sum
+                sum += c
+            }
+            for i in 0..<n {
+                let digit = Int((current[i] >> UInt64(shift)) & 0xFFFF)
+                let at = counts[digit]
+                counts[digit] = at + 1
+                nextKeys[at] = current[i]
+                nextRows[at] = rows[i]
+            }
+            swap(&current, &nextKeys)
+            swap(&rows, &nextRows)
+        }
+    }
+}
