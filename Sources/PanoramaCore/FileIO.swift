@@ -27,20 +27,28 @@ public enum FileIO {
         }
     }
 
-    /// Writes `bytes` to a temp file beside `path`, syncs it, then renames it over `path`.
+    /// Writes `bytes` to a temp file beside `path`, syncs it, renames it over `path` and syncs the
+    /// folder, so the new file survives a power cut once this returns.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        try makeDirectory((path as NSString).deletingLastPathComponent)
+        let folder = (path as NSString).deletingLastPathComponent
+        try makeDirectory(folder)
         let tmp = path + ".tmp-\(getpid())"
         try writeSynced(bytes, to: tmp)
-        guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+        do {
+            try rename(tmp, path)
+        } catch {
             unlink(tmp)
-            throw PanoramaError.runtime("cannot rename \(tmp) to \(path): \(reason)")
+            throw error
         }
+        syncDirectory(folder)
     }
 
     /// Writes `bytes` to `path` (created or truncated) and syncs it to disk; removes it on failure.
-    public static func writeSynced(_ bytes: [UInt8], to path: String) throws {
+    /// `fault` names the injection point the write counts as (see `FaultInjection`).
+    public static func writeSynced(_ bytes: [UInt8], to path: String, fault: FaultInjection.Point? = nil) throws {
+        if let fault, let injected = FaultInjection.shared.hit(fault) {
+            throw PanoramaError.runtime("cannot write \(path): \(String(cString: strerror(injected)))")
+        }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw PanoramaError.runtime("cannot write \(path): \(String(cString: strerror(errno)))") }
         var offset = 0
@@ -61,6 +69,33 @@ public enum FileIO {
         close(fd)
     }
 
+    /// rename(2), counted by `FaultInjection`; an error names both paths and the reason.
+    public static func rename(_ from: String, _ to: String) throws {
+        if let injected = FaultInjection.shared.hit(.rename) {
+            throw PanoramaError.runtime("cannot rename \(from) to \(to): \(String(cString: strerror(injected)))")
+        }
+        guard systemRename(from, to) == 0 else {
+            throw PanoramaError.runtime("cannot rename \(from) to \(to): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// A second name for a file (a hard link), so the old content is kept when the first name is
+    /// replaced; where links are not supported the bytes are copied and synced instead.
+    public static func keepCopy(of path: String, as copy: String) throws {
+        unlink(copy)
+        if link(path, copy) == 0 { return }
+        try writeSynced(try read(path), to: copy)
+    }
+
+    /// Syncs a folder, so renames and removals inside it are on disk (best effort: some file
+    /// systems refuse fsync on a folder).
+    public static func syncDirectory(_ path: String) {
+        let fd = open(path.isEmpty ? "." : path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
     /// Writes UTF-8 text atomically.
     public static func writeAtomically(_ text: String, to path: String) throws {
         try writeAtomically(Array(text.utf8), to: path)
@@ -71,3 +106,9 @@ public enum FileIO {
         unlink(path)
     }
 }
+
+#if canImport(Glibc)
+private func systemRename(_ from: String, _ to: String) -> Int32 { Glibc.rename(from, to) }
+#else
+private func systemRename(_ from: String, _ to: String) -> Int32 { Darwin.rename(from, to) }
+#endif
