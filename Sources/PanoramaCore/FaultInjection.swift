@@ -12,6 +12,8 @@ import Glibc
 ///     PANORAMA_FAULT=rename:3:kill       the process SIGKILLs itself just before its 3rd rename()
 ///     PANORAMA_FAULT=rename:3:term       the process sends itself SIGTERM just before its 3rd rename()
 ///                                        (`int` likewise with SIGINT); the rename then goes ahead
+///     PANORAMA_FAULT=rename:3:stop       the process stops itself (SIGSTOP) just before its 3rd rename(),
+///                                        holding the warehouse lock, until it gets SIGCONT
 ///
 /// Several rules are separated by commas. Calls are counted across the whole process, from 1.
 public final class FaultInjection: @unchecked Sendable {
@@ -25,7 +27,7 @@ public final class FaultInjection: @unchecked Sendable {
 
     /// What happens at the counted call.
     enum Action: String, Sendable {
-        case eio, kill, term, int
+        case eio, kill, term, int, stop
     }
 
     struct Rule: Sendable {
@@ -55,7 +57,7 @@ public final class FaultInjection: @unchecked Sendable {
             let parts = item.split(separator: ":").map(String.init)
             guard (2...3).contains(parts.count), let point = Point(rawValue: parts[0]), let call = Int(parts[1]), call >= 1,
                   let action = parts.count == 3 ? Action(rawValue: parts[2]) : .eio else {
-                problem = "PANORAMA_FAULT: cannot read `\(item)`; expected POINT:N[:ACTION] with POINT rename or manifest, N ≥ 1 and ACTION eio, kill, term or int"
+                problem = "PANORAMA_FAULT: cannot read `\(item)`; expected POINT:N[:ACTION] with POINT rename or manifest, N ≥ 1 and ACTION eio, kill, term, int or stop"
                 break
             }
             rules.append(Rule(point: point, call: call, action: action))
@@ -83,11 +85,12 @@ public final class FaultInjection: @unchecked Sendable {
         case .kill:
             kill(getpid(), SIGKILL)
             return EIO  // not reached
-        case .term:
-            kill(getpid(), SIGTERM)
+        case .term, .int:
+            kill(getpid(), rule.action == .term ? SIGTERM : SIGINT)
+            usleep(50_000)  // let the handler see it before the call goes ahead, as if it came meanwhile
             return nil
-        case .int:
-            kill(getpid(), SIGINT)
+        case .stop:
+            kill(getpid(), SIGSTOP)
             return nil
         }
     }
