@@ -188,6 +188,7 @@ public struct PipelineRunner {
         }
         defer { control?.setEmergencyStop(nil) }
 
+        if !options.force { warehouse.prefetchDigests(stages: stageIds, months: months) }
         var stopped = false
         for month in months {
             if stopped {
