@@ -60,7 +60,8 @@ public struct PipelineConfig: Sendable {
     static let pathKeys = ["input", "warehouse", "reports"]
     /// The keys every stage takes, whatever its kind.
     public static let stageKeys = ["id", "kind", "needs"]
-    public static let sources = ["customers", "usage", "surveys", "complaints"]
+    /// The delivery stems `encoding:` may name (SPEC §2; `contacts` is the optional §2.5 file).
+    public static let sources = ["customers", "usage", "surveys", "complaints", "contacts"]
 
     /// The largest pipeline file `load` reads: a pipeline lists stages and parameters, never data.
     public static let maxFileBytes = 1 << 20

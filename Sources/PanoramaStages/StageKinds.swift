@@ -10,6 +10,7 @@ public enum StageKinds {
         Customer360Stage.self,
         KPIStage.self,
         DriversStage.self,
+        OutcomesStage.self,
         ReportStage.self,
     ])
 }

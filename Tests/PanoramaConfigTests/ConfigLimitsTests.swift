@@ -64,7 +64,7 @@ struct StageIdRuleTests {
     func nightly() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let c = try PipelineConfig.load(path: root.appendingPathComponent("pipelines/nightly.yaml").path)
-        #expect(c.orderedStageIds == ["ingest", "cleanse", "customer360", "kpi", "drivers", "report"])
+        #expect(c.orderedStageIds == ["ingest", "cleanse", "customer360", "kpi", "drivers", "outcomes", "report"])
         #expect(c.stages.allSatisfy { PipelineConfig.isValidStageId($0.id) })
     }
 }

@@ -66,6 +66,14 @@ struct PipelineConfigTests {
         #expect(error(text, overrides: ["cleanse"]).contains("--set expects stage.key=value"))
     }
 
+    @Test("the per-source encoding map accepts contacts (the optional SPEC §2.5 delivery); an unknown source is suggested")
+    func contactsEncoding() throws {
+        let c = try PipelineConfig.parse(text: "encoding: {default: utf-8, contacts: gb18030}\nstages:\n  - {id: ingest}\n", file: "p.yaml")
+        #expect(c.encoding(for: "contacts") == .gb18030)
+        #expect(c.encoding(for: "customers") == .utf8)
+        #expect(error("encoding: {contact: gb18030}\nstages:\n  - {id: ingest}\n").contains("did you mean `contacts`?"))
+    }
+
     @Test("anchors are rejected with their position")
     func anchors() {
         #expect(error("name: &a x\nstages: []\n").hasPrefix("p.yaml:1:7:"))

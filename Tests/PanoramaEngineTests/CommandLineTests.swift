@@ -23,7 +23,7 @@ struct CommandLineTests {
     func validateShipped() throws {
         guard let r = try run(["validate", "pipelines/nightly.yaml"]) else { return }
         #expect(r.code == 0)
-        #expect(r.out.contains("ingest → cleanse → customer360 → kpi → drivers → report"))
+        #expect(r.out.contains("ingest → cleanse → customer360 → kpi → drivers → outcomes → report"))
     }
 
     @Test("a config error exits 2 with file:line:column and a suggestion")

@@ -15,7 +15,7 @@ struct PipelineRunnerTests {
         ws.writeMonth("2026-10")
         let outcome = ws.run(try ws.config())
         #expect(outcome.exitCode == .ok)
-        for table in ["dim_customer", "fact_usage", "fact_survey", "fact_complaint", "quarantine"] {
+        for table in ["dim_customer", "fact_usage", "fact_survey", "fact_complaint", "fact_contact", "quarantine"] {
             #expect(ws.exists("warehouse/\(table)/month=2026-10/part-0.csv"), "\(table)")
         }
         let q = String(decoding: ws.read("warehouse/quarantine/month=2026-10/part-0.csv")!, as: UTF8.self)
@@ -23,7 +23,8 @@ struct PipelineRunnerTests {
         let manifest = JSONValue.parse(ws.read("warehouse/_manifests/2026-10/cleanse.json")!)!
         #expect(manifest["status"]?.stringValue == "ok")
         #expect(manifest["kind"]?.stringValue == "cleanse")
-        #expect(manifest["outputs"]?.arrayValue?.count == 5)
+        // The five clean tables (fact_contact header-only: no contacts.csv) and the quarantine.
+        #expect(manifest["outputs"]?.arrayValue?.count == 6)
         let usage = manifest["quality"]?["sources"]?.arrayValue?[1]
         #expect(usage?["read"]?.intValue == 4)
         #expect(usage?["clean"]?.intValue == 3)
@@ -39,7 +40,7 @@ struct PipelineRunnerTests {
         ws.writeMonth("2026-10")
         let config = try ws.config()
         #expect(ws.run(config).exitCode == .ok)
-        let tables = ["dim_customer", "fact_usage", "fact_survey", "fact_complaint", "quarantine"]
+        let tables = ["dim_customer", "fact_usage", "fact_survey", "fact_complaint", "fact_contact", "quarantine"]
         let first = tables.map { ws.read("warehouse/\($0)/month=2026-10/part-0.csv")! }
         #expect(ws.run(config).exitCode == .ok)
         let second = tables.map { ws.read("warehouse/\($0)/month=2026-10/part-0.csv")! }

@@ -40,7 +40,7 @@ struct StageRegistryTests {
     @Test("the registry lists each kind once, and each kind's tables name it as their producer")
     func registry() {
         let r = StageKinds.registry
-        #expect(r.names == ["ingest", "cleanse", "customer360", "kpi", "drivers", "report"])
+        #expect(r.names == ["ingest", "cleanse", "customer360", "kpi", "drivers", "outcomes", "report"])
         for kind in r.kinds {
             for table in kind.tables { #expect(table.producer == kind.name, "\(table.name)") }
         }

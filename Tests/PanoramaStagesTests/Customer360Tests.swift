@@ -192,27 +192,33 @@ struct Customer360Tests {
     @Test("churn_watch: high risk and high value, by score desc, arpu_3m_avg desc, customer_id")
     func churnWatch() throws {
         let out = try ThreeMonthFixture.run()
+        // holdout (default 10 %): h = first 8 bytes of SHA-256("churn_watch|<id>|2026-10") / 2^64 —
+        // A01 5bf3f18255f011df → 0.359, A12 d8385efed7727aa4 → 0.845, A11 10c1d500d1e08136 → 0.065 < 0.1.
         #expect(text(out.churnWatch) == """
-        customer_id,msisdn_masked,city,brand,vip_level,value_tier,arpu_3m_avg,churn_risk_score,reasons
-        A01,138****0001,石家庄,gotone,gold,A,300,100,bill_drop|call_forward|offnet|complaint|detractor
-        A12,138****0012,沧州,gotone,diamond,A,400,75,bill_drop|call_forward|offnet
-        A11,138****0011,沧州,gotone,none,B,160,75,bill_drop|call_forward|offnet
+        customer_id,msisdn_masked,city,brand,vip_level,value_tier,arpu_3m_avg,churn_risk_score,reasons,holdout
+        A01,138****0001,石家庄,gotone,gold,A,300,100,bill_drop|call_forward|offnet|complaint|detractor,false
+        A12,138****0012,沧州,gotone,diamond,A,400,75,bill_drop|call_forward|offnet,false
+        A11,138****0011,沧州,gotone,none,B,160,75,bill_drop|call_forward|offnet,true
 
         """)
+        #expect(out.heldOutChurnWatch == 1)
     }
 
     @Test("detractor_repair: priority, then nps, then customer_id; weakest dimensions in SPEC order")
     func detractorRepair() throws {
         let out = try ThreeMonthFixture.run()
         // A01 and A10 are high value (priority 1, nps 3 before 4); A08 has a gold card (2); A07 neither (3).
+        // holdout: SHA-256("detractor_repair|<id>|2026-10") gives A01 0.409, A10 0.424, A08 0.239,
+        // A07 0.371 — none below 0.1.
         #expect(text(out.detractorRepair) == """
-        customer_id,msisdn_masked,city,brand,vip_level,high_value,nps,weakest,complaints_3m,priority
-        A01,138****0001,石家庄,gotone,gold,true,3,network|hall|hotline|billing|new_business|promotion|communication,2,1
-        A10,138****0010,沧州,gotone,none,true,4,,2,1
-        A08,138****0008,廊坊,easyown,gold,false,5,network|hall,0,2
-        A07,138****0007,保定,easyown,none,false,6,,0,3
+        customer_id,msisdn_masked,city,brand,vip_level,high_value,nps,weakest,complaints_3m,priority,holdout
+        A01,138****0001,石家庄,gotone,gold,true,3,network|hall|hotline|billing|new_business|promotion|communication,2,1,false
+        A10,138****0010,沧州,gotone,none,true,4,,2,1,false
+        A08,138****0008,廊坊,easyown,gold,false,5,network|hall,0,2,false
+        A07,138****0007,保定,easyown,none,false,6,,0,3,false
 
         """)
+        #expect(out.heldOutDetractorRepair == 0)
     }
 
     @Test("care_calendar: anniversary rows before birthday rows; A14 is neither high value nor VIP")

@@ -3,14 +3,18 @@ import PanoramaEngine
 
 /// What `cleanse` produced for a month: the clean tables, the quarantine table, and the counts.
 public struct CleanseOutput {
-    /// Tables in publish order: dim_customer, fact_usage, fact_survey, fact_complaint, quarantine.
+    /// Tables in publish order: dim_customer, fact_usage, fact_survey, fact_complaint, fact_contact,
+    /// quarantine.
     public var tables: [(table: TableSchema, csv: CSVWriter)]
+    /// The delivered sources' counts, in `Source` order.
     public var quality: [SourceQuality]
+    /// Optional sources that were not delivered this month (their tables have the header only).
+    public var notDelivered: [Source]
     /// Sources whose reject share broke the gate (empty when the month passes).
     public var gateFailures: [String]
 }
 
-/// Stage `cleanse`: applies every rule of SPEC §2 to the four deliveries of a month.
+/// Stage `cleanse`: applies every rule of SPEC §2 to the deliveries of a month (four required, one optional).
 public struct Cleanse {
     public var month: Month
     public var settings: CleanseSettings
@@ -42,19 +46,25 @@ public struct Cleanse {
         func raw(_ range: Range<Int>) -> String { String(decoding: text[range], as: UTF8.self) }
     }
 
-    /// Applies the rules to the month's deliveries (one per source, in `Source` order, as the engine
-    /// read them; encodings per source).
+    /// Applies the rules to the month's deliveries (one entry per source, in `Source` order, as the
+    /// engine read them; nil for an optional source that was not delivered; encodings per source).
     ///
     /// The files are decoded in parallel; their records are then
     /// field-checked in parallel pieces — large files cut in four at line ends — since the field
     /// checks of a row do not depend on other rows. Then, in file order, UNKNOWN_CUSTOMER against
     /// the clean customers and DUPLICATE_KEY against the rows accepted so far decide what is kept.
-    /// The result is the same as checking row by row.
-    public func run(deliveries: [Delivery], encodings: [Source: InputEncoding]) throws -> CleanseOutput {
-        precondition(deliveries.count == Source.allCases.count, "one delivery per source")
-        let files = try parallelMap(Source.allCases.count) { k -> DeliveryFile in
-            let source = Source.allCases[k]
-            return try DeliveryFile(source: source, delivery: deliveries[k], encoding: encodings[source] ?? .utf8)
+    /// The result is the same as checking row by row. An optional source that was not delivered
+    /// gets its clean table with the header only, no quality entry (the gate cannot fail on it) and
+    /// is listed in `notDelivered`.
+    public func run(deliveries: [Delivery?], encodings: [Source: InputEncoding]) throws -> CleanseOutput {
+        precondition(deliveries.count == Source.allCases.count, "one entry per source")
+        for (source, delivery) in zip(Source.allCases, deliveries) where delivery == nil && !source.isOptional {
+            throw PanoramaError.input("\(source.fileName) was not delivered; it is required (SPEC §2)")
+        }
+        let present = Source.allCases.indices.filter { deliveries[$0] != nil }
+        let files = try parallelMap(present.count) { k -> DeliveryFile in
+            let source = Source.allCases[present[k]]
+            return try DeliveryFile(source: source, delivery: deliveries[present[k]]!, encoding: encodings[source] ?? .utf8)
         }
         let ranges = files.map { $0.recordRanges(parts: $0.byteCount > largeFileBytes ? piecesPerLargeFile : 1) }
         let jobs = ranges.enumerated().flatMap { f, rs in rs.indices.map { (file: f, piece: $0) } }
@@ -65,15 +75,24 @@ public struct Cleanse {
         let checked = files.indices.map { f in
             assemble(files[f], ranges[f], Array(pieces[jobs.firstIndex { $0.file == f }!...].prefix(ranges[f].count)))
         }
-        // customers.csv first: the ids it accepts are what UNKNOWN_CUSTOMER checks the others against;
-        // then the other three files, which no longer depend on each other, in parallel.
+        // customers.csv first: the ids it accepts (churned customers included) are what
+        // UNKNOWN_CUSTOMER checks the others against; then the other files, which no longer depend on
+        // each other, in parallel.
         let customers = settle(checked[0], knownCustomers: nil)
         let others = try parallelMap(checked.count - 1) { settle(checked[1 + $0], knownCustomers: customers.accepted) }
+        var settled: [Source: SettledFile] = [:]
+        for part in [customers] + others { settled[part.quality.source] = part }
         var quarantine = CSVWriter(header: CleanseStage.quarantine.columns)
         var tables: [(table: TableSchema, csv: CSVWriter)] = []
         var quality: [SourceQuality] = []
-        for part in [customers] + others {
-            tables.append((part.quality.source.cleanTable, part.clean))
+        var notDelivered: [Source] = []
+        for source in Source.allCases {
+            guard let part = settled[source] else {
+                tables.append((source.cleanTable, CSVWriter(header: source.cleanTable.columns)))
+                notDelivered.append(source)
+                continue
+            }
+            tables.append((source.cleanTable, part.clean))
             quality.append(part.quality)
             quarantine.append(part.quarantine)
         }
@@ -81,7 +100,7 @@ public struct Cleanse {
         let failures = quality.filter { $0.rejectShare > settings.maxRejectRate }.map {
             "\($0.source.rawValue): \($0.quarantined) of \($0.read) rows quarantined (\(formatNumber(100 * $0.rejectShare) ?? "")% > \(formatNumber(100 * settings.maxRejectRate) ?? "")%)"
         }
-        return CleanseOutput(tables: tables, quality: quality, gateFailures: failures)
+        return CleanseOutput(tables: tables, quality: quality, notDelivered: notDelivered, gateFailures: failures)
     }
 
     /// One file after the checks that need other rows: its clean table, its quarantine rows

@@ -14,7 +14,7 @@ struct PendingRow {
     var nulledBirthDate = false
 }
 
-/// The per-row field rules of SPEC §2.1–2.4. Checks run in the column order of the SPEC tables; the
+/// The per-row field rules of SPEC §2.1–2.5. Checks run in the column order of the SPEC tables; the
 /// first failure wins. UNKNOWN_CUSTOMER and DUPLICATE_KEY, which need the other rows, are applied
 /// afterwards in file order by `Cleanse` (they come last in the check order anyway).
 struct SourceRules {
@@ -36,6 +36,7 @@ struct SourceRules {
         case .usage: return "customer_id for \(month)"
         case .surveys: return "survey_id"
         case .complaints: return "complaint_id"
+        case .contacts: return "contact_id"
         }
     }
 
@@ -48,6 +49,7 @@ struct SourceRules {
         case .usage: pending = try usage(v, &out)
         case .surveys: pending = try survey(v, &out)
         case .complaints: pending = try complaint(v, &out)
+        case .contacts: pending = try contact(v, &out)
         }
         pending.bytes = start..<out.bytes.count
         return pending
@@ -151,6 +153,20 @@ struct SourceRules {
         }
         out.field(id); out.field(customer); out.dateTime(opened); out.field(category)
         out.dateTime(closed); out.boolean(escalated)
+        out.endRow()
+        return PendingRow(customer: customer, key: id, bytes: 0..<0)
+    }
+
+    /// SPEC §2.5: a follow-up contact of the call centre, made in M.
+    private func contact(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
+        let id = try Check.required(v[0], "contact_id")
+        let customer = try Check.required(v[1], "customer_id")
+        let contacted = try Check.requiredDateTime(v[2], "contacted_at")
+        try Check.inMonth(contacted.day, month, "contacted_at")
+        let program = try Check.requiredEnum(v[3], "program", Vocabulary.program)
+        let channel = try Check.requiredEnum(v[4], "channel", Vocabulary.contactChannel)
+        let outcome = try Check.requiredEnum(v[5], "outcome", Vocabulary.contactOutcome)
+        out.field(id); out.field(customer); out.dateTime(contacted); out.field(program); out.field(channel); out.field(outcome)
         out.endRow()
         return PendingRow(customer: customer, key: id, bytes: 0..<0)
     }

@@ -173,6 +173,8 @@ public struct Customer360Output {
     public var careCalendar: CSVWriter
     /// Counts for the stage's quality entry.
     public var baseCustomers = 0, highValue = 0, riskHigh = 0, churnedInMonth = 0
+    /// Rows of churn_watch and detractor_repair held out of contact (SPEC §3.3).
+    public var heldOutChurnWatch = 0, heldOutDetractorRepair = 0
 }
 
 /// Stage `customer360`: the customer-360 table, warning flags, churn-risk score and care triggers,
@@ -345,12 +347,17 @@ public struct Customer360 {
             let sorted = table.records.sorted { table.idLess($0, $1) }
             table = Customer360Table(chunks: [sorted], customers: c, customerColumns: cols, surveys: s, dimensionColumns: sDims)
         }
+        let holdout = Holdout(month: month, holdoutPct: st.holdoutPct)
+        let churnWatch = FollowUpLists.churnWatch(table, holdout)
+        let detractorRepair = FollowUpLists.detractorRepair(table, holdout)
         var out = Customer360Output(
             table: table,
             customer360: write360(table, month),
-            churnWatch: FollowUpLists.churnWatch(table),
-            detractorRepair: FollowUpLists.detractorRepair(table),
-            careCalendar: FollowUpLists.careCalendar(table))
+            churnWatch: churnWatch.0,
+            detractorRepair: detractorRepair.0,
+            careCalendar: FollowUpLists.careCalendar(table),
+            heldOutChurnWatch: churnWatch.heldOut,
+            heldOutDetractorRepair: detractorRepair.heldOut)
         for r in table.records {
             out.baseCustomers += 1
             if r.riskLevel == 2 { out.riskHigh += 1 }

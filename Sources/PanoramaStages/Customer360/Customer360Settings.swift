@@ -10,6 +10,9 @@ public struct Customer360Settings: Sendable {
     public var weights: [Double] = [0.30, 0.25, 0.20, 0.15, 0.10]
     /// risk_level lower bounds.
     public var riskHigh = 50.0, riskMedium = 25.0
+    /// Percent of churn_watch and detractor_repair held out of contact as the control group (SPEC
+    /// §3.3); 0 turns the holdout off.
+    public var holdoutPct = 10.0
 
     public init() {}
 

@@ -15,6 +15,7 @@ public enum Customer360Stage: StageKind {
         StageParameter("thresholds", default: "{bill_drop: -30, call_forward: 0.5, offnet: 0.4, complaint: 2}", "warning-flag thresholds"),
         StageParameter("weights", default: "{bill_drop: 0.30, call_forward: 0.25, offnet: 0.20, complaint: 0.15, detractor: 0.10}", "churn_risk_score weights of the flags"),
         StageParameter("risk_levels", default: "{high: 50, medium: 25}", "risk_level lower bounds of churn_risk_score"),
+        StageParameter("holdout_pct", default: "10", "percent of churn_watch and detractor_repair held out of contact as the control group (0–100; 0 = off)"),
     ]
 
     public static let customer360 = TableSchema("customer_360", producer: name, columns: [
@@ -26,9 +27,11 @@ public enum Customer360Stage: StageKind {
     ])
     public static let churnWatch = TableSchema("churn_watch", producer: name, columns: [
         "customer_id", "msisdn_masked", "city", "brand", "vip_level", "value_tier", "arpu_3m_avg", "churn_risk_score", "reasons",
+        "holdout",
     ])
     public static let detractorRepair = TableSchema("detractor_repair", producer: name, columns: [
         "customer_id", "msisdn_masked", "city", "brand", "vip_level", "high_value", "nps", "weakest", "complaints_3m", "priority",
+        "holdout",
     ])
     public static let careCalendar = TableSchema("care_calendar", producer: name, columns: [
         "customer_id", "msisdn_masked", "city", "vip_level", "value_tier", "occasion", "years",
@@ -40,6 +43,11 @@ public enum Customer360Stage: StageKind {
     public static func settings(_ stage: StageConfig, in config: PipelineConfig) throws -> Settings {
         var s = Customer360Settings()
         s.highValueArpu = try stage.double("high_value_arpu", default: s.highValueArpu)
+        s.holdoutPct = try stage.double("holdout_pct", default: s.holdoutPct)
+        guard (0...100).contains(s.holdoutPct) else {
+            throw ConfigError(location: stage.param("holdout_pct")?.location ?? stage.location,
+                              message: "\(stage.id).holdout_pct must be a percentage between 0 and 100 (10 = one customer in ten held out; 0 = no holdout), not \(formatNumber(s.holdoutPct) ?? "\(s.holdoutPct)")")
+        }
         for (k, v) in try stage.numberMap("tiers", allowed: ["A", "B", "C"]) {
             switch k { case "A": s.tierA = v; case "B": s.tierB = v; default: s.tierC = v }
         }
@@ -97,8 +105,9 @@ public enum Customer360Stage: StageKind {
         ])
         io.log.trace("customer360", "publish", since: clock)
         report.quality = Customer360Quality(baseCustomers: out.baseCustomers, highValue: out.highValue, riskHigh: out.riskHigh,
-                                            churnedInMonth: out.churnedInMonth).json
-        report.summary = "\(out.baseCustomers) base customers; lists: churn_watch \(out.churnWatch.rows), detractor_repair \(out.detractorRepair.rows), care_calendar \(out.careCalendar.rows)"
+                                            churnedInMonth: out.churnedInMonth, holdoutPct: settings.holdoutPct,
+                                            heldOutChurnWatch: out.heldOutChurnWatch, heldOutDetractorRepair: out.heldOutDetractorRepair).json
+        report.summary = "\(out.baseCustomers) base customers; lists: churn_watch \(out.churnWatch.rows) (\(out.heldOutChurnWatch) held out), detractor_repair \(out.detractorRepair.rows) (\(out.heldOutDetractorRepair) held out), care_calendar \(out.careCalendar.rows)"
         return report
     }
 }
@@ -109,22 +118,34 @@ public struct Customer360Quality: ManifestQuality, Equatable {
     public var highValue: Int
     public var riskHigh: Int
     public var churnedInMonth: Int
+    /// The holdout share in force and the rows it held out of each list (SPEC §3.3).
+    public var holdoutPct: Double
+    public var heldOutChurnWatch: Int
+    public var heldOutDetractorRepair: Int
 
-    public init(baseCustomers: Int, highValue: Int, riskHigh: Int, churnedInMonth: Int) {
+    public init(baseCustomers: Int, highValue: Int, riskHigh: Int, churnedInMonth: Int, holdoutPct: Double = 0,
+                heldOutChurnWatch: Int = 0, heldOutDetractorRepair: Int = 0) {
         self.baseCustomers = baseCustomers
         self.highValue = highValue
         self.riskHigh = riskHigh
         self.churnedInMonth = churnedInMonth
+        self.holdoutPct = holdoutPct
+        self.heldOutChurnWatch = heldOutChurnWatch
+        self.heldOutDetractorRepair = heldOutDetractorRepair
     }
 
     public var json: JSONValue {
         .object([("base_customers", .int(baseCustomers)), ("high_value", .int(highValue)), ("risk_high", .int(riskHigh)),
-                 ("churned_in_month", .int(churnedInMonth))])
+                 ("churned_in_month", .int(churnedInMonth)), ("holdout_pct", .double(holdoutPct)),
+                 ("held_out", .object([("churn_watch", .int(heldOutChurnWatch)), ("detractor_repair", .int(heldOutDetractorRepair))]))])
     }
 
+    /// Reads the manifest form; a manifest written before the holdout existed reads as holdout 0.
     public init?(json: JSONValue) {
         guard let base = json["base_customers"]?.intValue else { return nil }
         self.init(baseCustomers: base, highValue: json["high_value"]?.intValue ?? 0, riskHigh: json["risk_high"]?.intValue ?? 0,
-                  churnedInMonth: json["churned_in_month"]?.intValue ?? 0)
+                  churnedInMonth: json["churned_in_month"]?.intValue ?? 0, holdoutPct: json["holdout_pct"]?.doubleValue ?? 0,
+                  heldOutChurnWatch: json["held_out"]?["churn_watch"]?.intValue ?? 0,
+                  heldOutDetractorRepair: json["held_out"]?["detractor_repair"]?.intValue ?? 0)
     }
 }

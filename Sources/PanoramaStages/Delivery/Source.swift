@@ -1,11 +1,19 @@
 import PanoramaEngine
 
-/// The four monthly deliveries of SPEC §2, in the order quarantine rows are written.
+/// The monthly deliveries of SPEC §2, in the order quarantine rows are written: the four required
+/// files, then the optional contacts.csv (§2.5).
 public enum Source: String, CaseIterable, Sendable {
-    case customers, usage, surveys, complaints
+    case customers, usage, surveys, complaints, contacts
 
     /// The delivered file name inside the month's input folder.
     public var fileName: String { rawValue + ".csv" }
+
+    /// Whether the month may come without this file (SPEC §2.5: only contacts.csv). An optional file
+    /// that is absent is not an error: its clean table is published with its header only.
+    public var isOptional: Bool { self == .contacts }
+
+    /// What manifests and the stderr summary say when an optional file is absent.
+    public var notDeliveredNote: String { fileName + " not delivered" }
 
     /// The columns of the delivery in SPEC order, with whether each is required (●).
     public var columns: [(name: String, required: Bool)] {
@@ -24,6 +32,9 @@ public enum Source: String, CaseIterable, Sendable {
         case .complaints:
             return [("complaint_id", true), ("customer_id", true), ("opened_at", true), ("category", true),
                     ("closed_at", false), ("escalated", false)]
+        case .contacts:
+            return [("contact_id", true), ("customer_id", true), ("contacted_at", true), ("program", true),
+                    ("channel", true), ("outcome", true)]
         }
     }
 
@@ -34,6 +45,7 @@ public enum Source: String, CaseIterable, Sendable {
         case .usage: return CleanseStage.factUsage
         case .surveys: return CleanseStage.factSurvey
         case .complaints: return CleanseStage.factComplaint
+        case .contacts: return CleanseStage.factContact
         }
     }
 }

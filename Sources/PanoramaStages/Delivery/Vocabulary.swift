@@ -10,6 +10,13 @@ public enum Vocabulary {
                                           "device_purchase": [], "network": [], "other": []])
     public static let category = table(["network": ["网络"], "billing": ["资费"], "service": ["服务"],
                                         "marketing": ["营销"], "other": ["其他"]])
+    /// contacts.csv (SPEC §2.5). A label written `a/b` in the SPEC is two labels.
+    public static let program = table(["repair": ["贬损者修复"], "retention": ["离网挽留"], "birthday": ["生日关怀"],
+                                       "anniversary": ["在网周年"], "other": ["其他"]])
+    public static let contactChannel = table(["sms": ["短信"], "phone": ["电话", "外呼"], "visit": ["上门", "到厅"],
+                                              "app": ["APP"], "mail": ["邮寄"]])
+    public static let contactOutcome = table(["reached": ["已触达"], "unreached": ["未触达"], "refused": ["拒绝"],
+                                              "resolved": ["已解决"]])
 
     /// The canonical code for `text` (already normalised), or nil.
     public static func lookup(_ text: String, in table: [String: String]) -> String? {

@@ -4,8 +4,9 @@ import PanoramaEngine
 
 /// Stage kind `ingest`: checks that the month's deliveries exist, decode in their declared
 /// encoding, carry every required column and parse as CSV; records their checksums and counts in
-/// its manifest, which is the contract `cleanse` reads against (docs/decisions.md). It publishes no
-/// table.
+/// its manifest, which is the contract `cleanse` reads against (docs/decisions.md). An optional
+/// delivery (contacts.csv) that is absent is recorded as not delivered, never an error. It
+/// publishes no table.
 public enum IngestStage: StageKind {
     /// `ingest` takes no parameters.
     public struct Settings: Sendable {}
@@ -20,14 +21,16 @@ public enum IngestStage: StageKind {
     public static func run(_ settings: Settings, _ io: StageIO) throws -> StageReport {
         var report = StageReport()
         // The files are independent: decode, hash and count them on all cores.
-        let files = try parallelMap(Source.allCases.count) { k -> (DeliveryFile, Int, Int) in
-            let source = Source.allCases[k]
+        let sources = Source.allCases.filter { !$0.isOptional || io.hasDelivery($0.fileName) }
+        let files = try parallelMap(sources.count) { k -> (DeliveryFile, Int, Int) in
+            let source = sources[k]
             var file = try DeliveryFile(source: source, delivery: io.delivery(source.fileName),
                                         encoding: io.config.encoding(for: source.rawValue))
             let (read, malformed) = file.countRecords()
             return (file, read, malformed)
         }
-        var quality = IngestQuality(files: [])
+        let absent = Source.allCases.filter { !sources.contains($0) }
+        var quality = IngestQuality(files: [], notDelivered: absent.map(\.rawValue))
         var parts: [String] = []
         for (file, read, malformed) in files {
             let source = file.source
@@ -46,7 +49,7 @@ public enum IngestStage: StageKind {
             parts.append("\(source.rawValue) \(read)")
         }
         report.quality = quality.json
-        report.summary = "rows read: " + parts.joined(separator: ", ")
+        report.summary = "rows read: " + parts.joined(separator: ", ") + absent.map { "; " + $0.notDeliveredNote }.joined()
         return report
     }
 }
@@ -64,8 +67,14 @@ public struct IngestQuality: ManifestQuality, Equatable {
     }
 
     public var files: [File]
+    /// Optional deliveries absent this month (source stems, e.g. `contacts`), each written with its
+    /// note ("contacts.csv not delivered").
+    public var notDelivered: [String]
 
-    public init(files: [File]) { self.files = files }
+    public init(files: [File], notDelivered: [String] = []) {
+        self.files = files
+        self.notDelivered = notDelivered
+    }
 
     public var json: JSONValue {
         .object([("files", .array(files.map { f in
@@ -74,7 +83,7 @@ public struct IngestQuality: ManifestQuality, Equatable {
                 ("malformed", .int(f.malformed)), ("blank_lines", .int(f.blankLines)), ("encoding", .string(f.encoding)),
                 ("extra_columns", .array(f.extraColumns.map { .string($0) })),
             ])
-        }))])
+        })), ("not_delivered", notDeliveredJSON(notDelivered))])
     }
 
     public init?(json: JSONValue) {
@@ -85,5 +94,6 @@ public struct IngestQuality: ManifestQuality, Equatable {
                         malformed: f["malformed"]?.intValue ?? 0, blankLines: f["blank_lines"]?.intValue ?? 0,
                         encoding: f["encoding"]?.stringValue ?? "", extraColumns: f["extra_columns"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         }
+        notDelivered = readNotDelivered(json)
     }
 }
