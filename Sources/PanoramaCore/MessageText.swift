@@ -1,6 +1,7 @@
 /// Text from input data (a delivery's field, a header, a config value) as it is quoted in a message
-/// a person reads: at most `limit` characters, the rest replaced by `…`, and control characters
-/// shown as `\xNN`, so one bad value can neither flood a log line nor garble a terminal.
+/// a person reads: at most `limit` characters, the rest replaced by `…`, control characters shown as
+/// `\xNN` and a byte-order mark as `\u{FEFF}`, so one bad value can neither flood a log line nor
+/// garble a terminal, and nothing in it is invisible.
 public enum MessageText {
     /// The longest quoted value, in characters, before it is cut.
     public static let limit = 200
@@ -18,6 +19,8 @@ public enum MessageText {
                 out += "\\x" + (v < 0x10 ? "0" : "") + String(v, radix: 16, uppercase: true)
             } else if ch == "\r\n" {
                 out += "\\x0D\\x0A"
+            } else if ch == "\u{FEFF}" {
+                out += "\\u{FEFF}"
             } else {
                 out.append(ch)
             }

@@ -28,7 +28,8 @@ final class NightProject: @unchecked Sendable {
           - {id: customer360, needs: [cleanse]}
           - {id: kpi, needs: [customer360]}
           - {id: drivers, needs: [customer360]}
-          - {id: report, needs: [kpi, drivers]}
+          - {id: outcomes, needs: [customer360]}
+          - {id: report, needs: [kpi, drivers, outcomes]}
         \(extraStages)
         """
     }

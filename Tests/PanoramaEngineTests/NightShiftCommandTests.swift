@@ -86,8 +86,9 @@ struct NightShiftCommandTests {
         #expect(p.partitions() == ref.new.partitions(), "\(what): the next run did not complete the work")
     }
 
-    // Renames of the first month: ingest 1 (record), 2 (manifest); cleanse 3 (record), 4–8 (its five
-    // partitions), 9 (manifest). A fault at rename 5 falls inside cleanse's publish.
+    // Renames of the first month: ingest 1 (record), 2 (manifest); cleanse 3 (record), 4–9 (its six
+    // partitions: dim_customer, fact_usage, fact_survey, …), 10 (manifest). A fault at rename 5 or 6
+    // falls inside cleanse's publish.
 
     @Test("SIGTERM or SIGINT during a publish: the publish completes, the run stops before the next stage, exit 143 or 130, run log `terminated`",
           arguments: [("term", Int32(143), "SIGTERM"), ("int", Int32(130), "SIGINT")])
@@ -103,7 +104,7 @@ struct NightShiftCommandTests {
         #expect(log["status"]?.stringValue == "terminated")
         #expect(log["exit_code"]?.intValue == Int(code))
         let stages = log["months"]?.arrayValue?[0]["stages"]?.arrayValue?.map { $0["status"]?.stringValue ?? "" }
-        #expect(stages == ["ok", "ok", "terminated", "not_run", "not_run", "not_run"], "\(String(describing: stages))")
+        #expect(stages == ["ok", "ok", "terminated", "not_run", "not_run", "not_run", "not_run"], "\(String(describing: stages))")
         #expect(log["months"]?.arrayValue?[1]["status"]?.stringValue == "not_run")
         // cleanse of 2026-01 is the new version, whole; customer360 still the old one.
         let new = ref.new.partitions(), old = ref.old.partitions()
@@ -258,7 +259,7 @@ struct NightShiftCommandTests {
         // The same what-if again is current in the sandbox.
         guard let again = try p.panorama(["run", "CONFIG", "--month", "2026-02", "--from", "customer360", "--set", "customer360.high_value_arpu=100",
                                           "--sandbox", box.path]) else { return }
-        #expect(again.status == 0 && again.err.contains("stages 0 ok, 4 skipped, 0 failed"), "\(again.err)")
+        #expect(again.status == 0 && again.err.contains("stages 0 ok, 5 skipped, 0 failed"), "\(again.err)")
         #expect(checksums() == before)
         // A sandbox inside the warehouse is refused.
         guard let inside = try p.panorama(["run", "CONFIG", "--sandbox", p.path + "/warehouse/try"]) else { return }

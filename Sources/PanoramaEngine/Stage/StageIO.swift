@@ -192,11 +192,14 @@ public final class StageIO: @unchecked Sendable {
         return false
     }
 
-    /// A delivered file read whole, with its checksum; missing or unreadable is exit 3.
+    /// A delivered file read whole, with its checksum; missing, unreadable, not a regular file, or
+    /// larger than `max_delivery_size` or the memory available is exit 3.
     public func delivery(_ fileName: String) throws -> Delivery {
         try control?.checkpoint()
         let path = deliveryPath(fileName)
-        let bytes = try FileIO.read(path)
+        let setting = config.maxDeliveryBytes == PipelineConfig.defaultMaxDeliveryBytes
+            ? "the default `max_delivery_size` (set it at the top of \(config.file))" : "`max_delivery_size` in \(config.file)"
+        let bytes = try FileIO.read(path, limit: (config.maxDeliveryBytes, setting))
         return Delivery(path: path, bytes: bytes, sha256: warehouse.sha256(of: bytes, at: path))
     }
 
