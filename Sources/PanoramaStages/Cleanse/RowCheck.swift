@@ -34,12 +34,13 @@ enum Check {
         return value
     }
 
-    /// Free text (city, county) without its C0 control characters other than tab and line breaks,
-    /// trimmed again; `cleaned` says whether any was removed.
+    /// Free text (city, county) without its C0 control characters, trimmed again; `cleaned` says
+    /// whether any was removed. Tab, LF and CR stay: they are layout, and a quoted field may hold a
+    /// line break as delivered (SPEC §2, RFC 4180).
     static func freeText(_ value: String) -> (text: String, cleaned: Bool) {
-        let bytes = Array(value.utf8)
-        guard bytes.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return (value, false) }
-        let kept = bytes.filter { $0 >= 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        func isControl(_ b: UInt8) -> Bool { b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D }
+        guard value.utf8.contains(where: isControl) else { return (value, false) }
+        let kept = value.utf8.filter { !isControl($0) }
         return (kept.withUnsafeBufferPointer { FieldNormalizer.normalize($0) }, true)
     }
 

@@ -72,7 +72,8 @@ struct SourceRules {
         var gender: String? = nil
         var genderNulled = false
         if !v[6].isEmpty {
-            gender = Vocabulary.lookup(try Check.plainText(v[6], "gender"), in: Vocabulary.gender)
+            // An invalid gender, control characters included, is emptied (SPEC §2.1), not BAD_TEXT.
+            gender = Vocabulary.lookup(v[6], in: Vocabulary.gender)
             genderNulled = gender == nil
         }
         var birth: Day? = nil
