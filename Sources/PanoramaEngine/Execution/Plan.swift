@@ -22,17 +22,22 @@ public enum Planner {
 
     /// Completes or undoes publishes an earlier run left interrupted (as `run` does first), unless a
     /// run holds the warehouse; each repair is logged as a warning. A warehouse that does not exist
-    /// yet is left alone.
-    public static func prepare(_ config: PipelineConfig, log: RunLogger) throws -> Preparation {
+    /// yet is left alone. Plan only reports, so a warehouse it cannot lock or repair (read-only, say)
+    /// is planned as it is, with a warning.
+    public static func prepare(_ config: PipelineConfig, log: RunLogger) -> Preparation {
         guard FileIO.exists(config.warehousePath) else { return .ready }
-        switch try WarehouseLock.attempt(warehouse: config.warehousePath) {
-        case .held(let pid, _):
-            return .runInProgress(pid: pid)
-        case .acquired(let lock):
-            defer { lock.release() }
-            try PipelineRunner.recover(Warehouse(root: config.warehousePath), config, log: log)
-            return .ready
+        do {
+            switch try WarehouseLock.attempt(warehouse: config.warehousePath) {
+            case .held(let pid, _):
+                return .runInProgress(pid: pid)
+            case .acquired(let lock):
+                defer { lock.release() }
+                try PipelineRunner.recover(Warehouse(root: config.warehousePath), config, log: log)
+            }
+        } catch {
+            log.warning(nil, nil, "\(PipelineRunner.classify(error).1); planned without repairing anything")
         }
+        return .ready
     }
 
     /// The plan for one month: `stages` (default: all) in run order, each with its state. A stage

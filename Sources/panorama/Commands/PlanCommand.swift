@@ -27,7 +27,7 @@ enum PlanCommand: PanoramaCommand {
         let options = try selection.read(parsed)
         let selected = try options.selection.resolve(config)
         let months = PipelineRunner(config: config, options: options, log: RunLogger(), registry: StageKinds.registry).months()
-        if case .runInProgress(let pid) = try Planner.prepare(config, log: RunLogger()) {
+        if case .runInProgress(let pid) = Planner.prepare(config, log: RunLogger()) {
             let who = pid.map { "pid \($0)" } ?? "a process whose pid could not be read"
             print("a run is in progress on \(config.warehousePath) (\(who)); stages it has not finished yet show as they were before it")
         }
