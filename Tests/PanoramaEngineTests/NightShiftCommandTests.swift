@@ -223,7 +223,7 @@ struct NightShiftCommandTests {
         guard let here = try p.panorama(["plan", "relative.yaml", "--months", NightProject.monthRange]),
               let there = try p.panorama(["plan", p.config, "--months", NightProject.monthRange], cwd: "/") else { return }
         func states(_ out: String) -> [String] { out.split(separator: "\n").filter { $0.hasPrefix("  ") }.map(String.init) }
-        #expect(states(here.out).count == 12)
+        #expect(states(here.out).count == 14)  // 7 stages × 2 months
         #expect(states(here.out) == states(there.out), "\(here.out)\n---\n\(there.out)")
         #expect(states(there.out).allSatisfy { $0.contains(" current ") }, "\(there.out)")
         let manifest = JSONValue.parse(p.dir.bytes("warehouse/_manifests/2026-01/cleanse.json") ?? [])
