@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "PanoramaCore", dependencies: ["PanoramaSHAExtensions"]),
         .target(name: "PanoramaConfig", dependencies: ["PanoramaCore"]),
         .target(name: "PanoramaStats"),
-        .target(name: "PanoramaGenerate"),
+        .target(name: "PanoramaGenerate", dependencies: ["PanoramaCore"]),
         .target(name: "PanoramaEngine", dependencies: ["PanoramaCore", "PanoramaConfig"]),
         .target(name: "PanoramaStages", dependencies: ["PanoramaCore", "PanoramaConfig", "PanoramaStats", "PanoramaEngine"]),
         .executableTarget(name: "panorama", dependencies: ["PanoramaEngine", "PanoramaStages", "PanoramaGenerate"]),
@@ -33,7 +33,7 @@ let package = Package(
                 path: "Tests/PanoramaTestSupport"),
         .testTarget(name: "PanoramaCoreTests", dependencies: ["PanoramaCore"]),
         .testTarget(name: "PanoramaConfigTests", dependencies: ["PanoramaConfig"]),
-        .testTarget(name: "PanoramaGenerateTests", dependencies: ["PanoramaGenerate"]),
+        .testTarget(name: "PanoramaGenerateTests", dependencies: ["PanoramaGenerate", "PanoramaCore"]),
         // The R data sets (attitude, mtcars, swiss) and their published figures are committed here.
         .testTarget(name: "PanoramaStatsTests", dependencies: ["PanoramaStats"], resources: [.copy("Resources")]),
         .testTarget(name: "PanoramaStagesTests",

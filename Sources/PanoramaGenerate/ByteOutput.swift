@@ -192,6 +192,11 @@ struct RowBuilder {
     }
 }
 
+/// Writes `C00000123` (or another one-letter prefix) into column c.
+@inline(__always) func writeId(_ b: inout RowBuilder, _ c: Int, prefix: UInt8, _ n: Int) {
+    b.begin(c); b.bytes.append(prefix); Fmt.padded(&b.bytes, n, width: 8); b.end(c)
+}
+
 /// Fast byte formatting of numbers and dates.
 enum Fmt {
     @inline(__always) static func int(_ b: inout [UInt8], _ v0: Int) {

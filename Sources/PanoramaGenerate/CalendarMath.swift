@@ -56,3 +56,20 @@ struct MonthInfo {
         index = y * 12 + m - 1
     }
 }
+
+extension Civil {
+    /// SPEC §1: the largest n with day a + n months ≤ day b, adding months clipping the day to the
+    /// month's end (0 when b precedes a).
+    static func wholeMonths(_ a: Int, _ b: Int) -> Int {
+        let (ya, ma, da) = date(a), (yb, mb, _) = date(b)
+        var n = (yb - ya) * 12 + (mb - ma)
+        if n < 0 { return 0 }
+        while n > 0 {
+            let t = ma - 1 + n
+            let y = ya + t / 12, m = t % 12 + 1
+            if days(y, m, min(da, daysInMonth(y, m))) <= b { break }
+            n -= 1
+        }
+        return n
+    }
+}

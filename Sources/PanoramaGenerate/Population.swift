@@ -21,25 +21,43 @@ struct Population {
     var offnetBase: [Float] = []
     var dataLevel: [Float] = []
     var points: [Int32] = []
-    var prevArpu: [Float] = []        // last month's bill (0 = none)
+    /// Bills in cents of M, M-1 and M-2 as usage.csv delivered them (-1 = no usage row that month). A
+    /// customer's months in the base are consecutive and every base customer has a usage row, so
+    /// rotating the three arrays at the start of a month keeps -1 for the months before the customer joined.
+    var arpu0: [Int32] = [], arpu1: [Int32] = [], arpu2: [Int32] = []
     var flags: [UInt8] = []           // this month's risk flags (Flag)
-    var complaintMask: [UInt8] = []   // bit k: complaint k months ago (k = 0 this month)
+    /// Months left of considering another operator's offer (0 = not considering).
+    var intent: [UInt8] = []
+    /// Logit of the churn probability of the coming month (`Churn`), from the state the last month left.
+    var churnLogit: [Float] = []
+    /// Complaints delivered (clean rows) in M, M-1, M-2 (two bits each, from bit 0) and those of M
+    /// still open (bits 6–7): complaints_3m and open_complaints of SPEC §3.2.
+    var complaintCounts: [UInt8] = []
+    /// nps of the customer's latest survey of this month (255 = none).
+    var lastNps: [UInt8] = []
+    /// This month's follow-up marks (`FollowUp`), set from last month's lists.
+    var followUp: [UInt8] = []
 
     var count: Int { joinDay.count }
 
+    /// This month's usage flags (`flags`).
     enum Flag {
+        /// The bill fell to 70 % of last month's or less (as the generator sees it; SPEC's flag is `CustomerState`'s).
         static let billDrop: UInt8 = 1
+        /// call_forward_ratio ≥ 0.5.
         static let callForward: UInt8 = 2
+        /// offnet_ratio ≥ 0.4.
         static let offnet: UInt8 = 4
-        static let detractor: UInt8 = 8
     }
 
     mutating func reserve(_ n: Int) {
         joinDay.reserveCapacity(n); churnDay.reserveCapacity(n); city.reserveCapacity(n); county.reserveCapacity(n)
         brand.reserveCapacity(n); vip.reserveCapacity(n); gender.reserveCapacity(n); birthDay.reserveCapacity(n)
         prefix.reserveCapacity(n); logLevel.reserveCapacity(n); sat.reserveCapacity(n); cfrClass.reserveCapacity(n)
-        offnetBase.reserveCapacity(n); dataLevel.reserveCapacity(n); points.reserveCapacity(n); prevArpu.reserveCapacity(n)
-        flags.reserveCapacity(n); complaintMask.reserveCapacity(n)
+        offnetBase.reserveCapacity(n); dataLevel.reserveCapacity(n); points.reserveCapacity(n)
+        arpu0.reserveCapacity(n); arpu1.reserveCapacity(n); arpu2.reserveCapacity(n)
+        flags.reserveCapacity(n); intent.reserveCapacity(n); churnLogit.reserveCapacity(n)
+        complaintCounts.reserveCapacity(n); lastNps.reserveCapacity(n); followUp.reserveCapacity(n)
     }
 
     static let epoch2005 = Civil.days(2005, 1, 1)
@@ -84,9 +102,51 @@ struct Population {
         prefix.append(UInt8(r.int(Vocabulary.msisdnPrefixes.count)))
         joinDay.append(Int32(join))
         churnDay.append(churn.map { Int32($0) } ?? Population.noChurn)
-        prevArpu.append(0)
+        arpu0.append(-1); arpu1.append(-1); arpu2.append(-1)
         flags.append(0)
-        complaintMask.append(0)
+        intent.append(0)
+        churnLogit.append(-.infinity)
+        complaintCounts.append(0)
+        lastNps.append(255)
+        followUp.append(0)
+    }
+
+    /// complaints_3m: complaints of M, M-1 and M-2.
+    @inline(__always) func complaints3m(_ i: Int) -> Int {
+        let c = Int(complaintCounts[i])
+        return (c & 3) + ((c >> 2) & 3) + ((c >> 4) & 3)
+    }
+
+    /// Records this month's complaints of customer i (count and still open, each ≤ 3), moving the older months on.
+    @inline(__always) mutating func recordComplaints(_ i: Int, count: Int, open: Int) {
+        complaintCounts[i] = UInt8(truncatingIfNeeded: ((Int(complaintCounts[i]) << 2) & 0x3C) | min(count, 3) | (min(open, 3) << 6))
+    }
+
+    /// Starts a new month's bills: M becomes M-1, M-1 becomes M-2.
+    mutating func rotateBills() {
+        swap(&arpu2, &arpu1)
+        swap(&arpu1, &arpu0)
+    }
+
+    /// Last month's bill in yuan as a Float (0 when there was none).
+    @inline(__always) func previousBill(_ i: Int) -> Float {
+        let c = arpu1[i]
+        return c < 0 ? 0 : Float(Double(c) / 100)
+    }
+
+    /// arpu_3m_avg of SPEC §3.2 exactly as a cleanse of these files computes it: the mean of the bills
+    /// present for M, M-1 and M-2, summed in that order (NaN when none).
+    @inline(__always) func arpu3mAvg(_ i: Int) -> Double {
+        var sum = 0.0, n = 0
+        if arpu0[i] >= 0 { sum += Double(arpu0[i]) / 100; n += 1 }
+        if arpu1[i] >= 0 { sum += Double(arpu1[i]) / 100; n += 1 }
+        if arpu2[i] >= 0 { sum += Double(arpu2[i]) / 100; n += 1 }
+        return n == 0 ? .nan : sum / Double(n)
+    }
+
+    /// value_tier of SPEC §3.2 (0 = A ≥ 300, 1 = B ≥ 120, 2 = C ≥ 50, 3 = D, also when unknown).
+    @inline(__always) static func valueTier(_ avg: Double) -> Int {
+        avg >= 300 ? 0 : avg >= 120 ? 1 : avg >= 50 ? 2 : 3
     }
 
     /// 11-digit msisdn of customer i (a bijection of the id, so msisdns are unique).
@@ -94,6 +154,11 @@ struct Population {
         let suffix = ((i + 1) &* 73_939_133 &+ 12_345_678) % 100_000_000
         return Int(Vocabulary.msisdnPrefixValues[Int(prefix[i])]) * 100_000_000 + suffix
     }
+}
+
+/// Customer id text of population index i (`C` + (i + 1) zero-padded to 8 digits).
+func customerId(_ i: Int) -> String {
+    Fmt.string { $0.append(67); Fmt.padded(&$0, i + 1, width: 8) }
 }
 
 extension Vocabulary {

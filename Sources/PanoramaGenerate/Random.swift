@@ -103,4 +103,8 @@ struct Rng {
 enum Stream: UInt64 {
     case population = 1, newJoins, usage, surveys, complaints, churn
     case customersFile, usageFile, surveysFile, complaintsFile, layout
+    /// Which shifts a run plants; the extra draws a shift needs in a month (keyed per step).
+    case shiftPlan, shiftDraws
+    /// The call centre's contacts, their file, and last month's detractors' follow-up surveys.
+    case contacts, contactsFile, followUpSurveys
 }

@@ -10,7 +10,7 @@ struct CommandLineHelpTests {
         "run": ["--month", "--months", "--stage", "--from", "--until", "--set", "--force", "--sandbox", "--quiet", "--log-format"],
         "validate": ["--set"],
         "plan": ["--month", "--months", "--stage", "--from", "--until", "--set"],
-        "generate": ["--out", "--start", "--months", "--customers", "--seed", "--encoding", "--dirty"],
+        "generate": ["--out", "--start", "--months", "--customers", "--seed", "--encoding", "--dirty", "--no-shifts", "--no-contacts"],
         "demo": ["--customers", "--config", "--quiet"],
         "bench": ["--customers", "--months", "--seed", "--config"],
         "version": [],

@@ -248,6 +248,14 @@ enum Norm {
     static let touchpoint = Dictionary(uniqueKeysWithValues: ["hall_visit", "hotline_call", "plan_change", "new_sim", "device_purchase", "network", "other"].map { ($0, $0) })
     static let category = ["network": "network", "网络": "network", "billing": "billing", "资费": "billing", "service": "service", "服务": "service", "marketing": "marketing", "营销": "marketing", "other": "other", "其他": "other"]
     static let notAnswered: Set<String> = ["", "99", "N/A", "NA", "不知道"]
+    // SPEC §2.5: a label written `a/b` is two labels.
+    static let program = ["repair": "repair", "贬损者修复": "repair", "retention": "retention", "离网挽留": "retention",
+                          "birthday": "birthday", "生日关怀": "birthday", "anniversary": "anniversary", "在网周年": "anniversary",
+                          "other": "other", "其他": "other"]
+    static let contactChannel = ["sms": "sms", "短信": "sms", "phone": "phone", "电话": "phone", "外呼": "phone",
+                                 "visit": "visit", "上门": "visit", "到厅": "visit", "app": "app", "mail": "mail", "邮寄": "mail"]
+    static let outcome = ["reached": "reached", "已触达": "reached", "unreached": "unreached", "未触达": "unreached",
+                          "refused": "refused", "拒绝": "refused", "resolved": "resolved", "已解决": "resolved"]
 }
 
 enum RefCal {
@@ -372,6 +380,17 @@ struct RefCleanse {
                 f[k] = String(x)
             }
             return (nil, v("survey_id"))
+        case "contacts":
+            if v("contact_id").isEmpty || v("customer_id").isEmpty || v("contacted_at").isEmpty { return ("MISSING_FIELD", "") }
+            guard let t = Norm.dateTime(v("contacted_at")) else { return ("BAD_DATE", "") }
+            if t / 86400 < firstDay || t / 86400 > lastDay { return ("WRONG_MONTH", "") }
+            f["contacted_at"] = String(t)
+            for (k, table) in [("program", Norm.program), ("channel", Norm.contactChannel), ("outcome", Norm.outcome)] {
+                if v(k).isEmpty { return ("MISSING_FIELD", "") }
+                guard let e = Norm.en(v(k), table) else { return ("BAD_ENUM", "") }
+                f[k] = e
+            }
+            return (nil, v("contact_id"))
         default:
             if v("complaint_id").isEmpty || v("customer_id").isEmpty || v("opened_at").isEmpty { return ("MISSING_FIELD", "") }
             guard let o = Norm.dateTime(v("opened_at")) else { return ("BAD_DATE", "") }

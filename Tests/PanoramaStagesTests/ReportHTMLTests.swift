@@ -56,7 +56,7 @@ struct ReportHTMLTests {
         #expect(html.contains("<dt>Month</dt><dd>2026-10</dd>"))
         #expect(html.contains("<dt>Run id</dt><dd>20261101T020000-42</dd>"))
         #expect(html.contains("<dt>Data as of</dt><dd>2026-10-31</dd>"))
-        let ids = ["alerts", "tree", "breakdown", "trend", "drivers", "lists", "quality", "lineage"]
+        let ids = ["headline", "alerts", "why", "tree", "breakdown", "trend", "drivers", "outcomes", "churn", "lists", "quality", "lineage"]
         let positions = ids.map { html.range(of: "<section id=\"\($0)\">")?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil })
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
@@ -76,7 +76,7 @@ struct ReportHTMLTests {
                 .map { (id: String($0.prefix { $0 != "\"" }), title: String($0.split(separator: ">", maxSplits: 1)[1].prefix { $0 != "<" })) }
             let sections = following("<section id=\"", in: html, count: 200)
                 .map { (id: String($0.prefix { $0 != "\"" }), title: String(($0.components(separatedBy: "<h2>").dropFirst().first ?? "").prefix { $0 != "<" })) }
-            #expect(links.map(\.id) == ["alerts", "tree", "breakdown", "trend", "drivers", "lists", "quality", "lineage"])
+            #expect(links.map(\.id) == ["headline", "alerts", "why", "tree", "breakdown", "trend", "drivers", "outcomes", "churn", "lists", "quality", "lineage"])
             #expect(links.map(\.id) == sections.map(\.id))
             #expect(links.map(\.title) == sections.map(\.title))
             #expect(!links.contains { $0.title.isEmpty })
@@ -126,11 +126,18 @@ struct ReportHTMLTests {
         #expect(html.contains("@media print"))
     }
 
-    @Test("the tree shows value, change, target and gap; the driver headline uses the best-ranked improve_first driver")
+    @Test("the tree shows value with its ±interval, change, target and gap; the driver headline uses the best-ranked improve_first driver")
     func treeAndDrivers() {
         let html = ReportFixture.render(.en).html
-        #expect(html.contains("<div class=\"value\">82.3</div>"))
-        #expect(html.contains("Target 90.0 · gap −8.6% <span class=\"badge\">off target</span>"))
+        // sat_index std_err 0.612245: ±1.96 × 0.612245 = ±1.2.
+        #expect(html.contains("<div class=\"value\">82.3 <span class=\"ci\">±1.2</span></div>"))
+        // NPS: ±1.96 × 3.404737 = ±6.7; its +7.0pt is within noise.
+        #expect(html.contains("<div class=\"value\">32.0 <span class=\"ci\">±6.7</span></div>"))
+        #expect(html.contains("+7.0pt <span class=\"assess\">favourable</span></span> <span class=\"sig no\">within noise</span>"))
+        // hv_retention is a full count: no interval, marked as such.
+        #expect(html.contains("<div class=\"value\">96.5%</div>"))
+        #expect(html.contains("<span class=\"sig census\">full count</span>"))
+        #expect(html.contains("Target 90 · gap −8.6% <span class=\"badge\">off target</span>"))
         #expect(html.contains("Improve “Billing transparency” first: if every respondent scored it one point higher, NPS would change by about +6.4pt."))
         #expect(html.contains("High collinearity (max VIF &gt; 5)"))
         #expect(html.contains("Model could not be fitted: nps"))
@@ -144,10 +151,10 @@ struct ReportHTMLTests {
     func listsQualityLineage() {
         var data = ReportFixture.data()
         var cells: [String] = []
-        for k in 0..<25 { cells += ["C9\(k)", "138****\(1000 + k)", "保定", "gotone", "gold", "A", "300", "60", "offnet"] }
+        for k in 0..<25 { cells += ["C9\(k)", "138****\(1000 + k)", "保定", "gotone", "gold", "A", "300", "60", "offnet", "false"] }
         data.lists[0] = FollowUpList(name: "churn_watch", table: ColumnarTable.fixture(header: data.lists[0].table.header, cells: cells))
         let html = ReportFixture.render(.en, data: data).html
-        #expect(html.contains("Churn watch: 25 customers"))
+        #expect(html.contains("Churn watch: 25 customers to contact"))
         #expect(html.contains("138****1019"))
         #expect(!html.contains("138****1020"))
         #expect(html.contains("<code>BAD_MSISDN</code></td><td>Invalid phone number</td><td class=\"num\">6</td>"))

@@ -74,6 +74,19 @@ struct ReportXMLTests {
         }
     }
 
+    @Test("the schema types generated as xs:dateTime and checks the new enumerations")
+    func schemaRejects() throws {
+        let dir = TempDir()
+        let xml = ReportFixture.render().xml
+        for (name, broken) in [("space", xml.replacingOccurrences(of: "generated=\"2026-11-01T02:00:05\"", with: "generated=\"2026-11-01 02:00:05\"")),
+                               ("level", xml.replacingOccurrences(of: "level=\"confirmed\"", with: "level=\"sure\"")),
+                               ("group", xml.replacingOccurrences(of: "<group name=\"holdout\"", with: "<group name=\"control\""))] {
+            #expect(broken != xml, "\(name): the fixture has the text to break")
+            guard let result = try XMLSchema.validate(broken, in: dir, name: "\(name).xml") else { Issue.record(Comment(rawValue: XMLSchema.missing)); return }
+            #expect(result.status != 0, "\(name) should not validate")
+        }
+    }
+
     @Test("root, namespace and summary carry month, province, run id and lineage")
     func root() throws {
         let root = try parse(ReportFixture.render().xml)
@@ -83,15 +96,17 @@ struct ReportXMLTests {
         #expect(attr(root, "month") == "2026-10")
         #expect(attr(root, "province") == "河北")
         #expect(attr(root, "run-id") == "20261101T020000-42")
-        #expect(attr(root, "generated") == "2026-11-01 02:00:05")
-        #expect(root.children.map(\.name) == ["summary", "kpis", "alerts", "drivers", "quality", "lists"])
+        #expect(attr(root, "generated") == "2026-11-01T02:00:05", "an xs:dateTime")
+        #expect(root.children.map(\.name) == ["summary", "kpis", "alerts", "changes", "drivers", "outcomes", "churn-model", "quality", "lists"])
         let summary = try #require(kids(root, "summary").first)
         #expect(attr(summary, "as-of") == "2026-10-31")
         #expect(attr(summary, "nps") == "32")
         #expect(attr(summary, "alert-count") == "24")
+        // Confirmed: 石家庄's satisfaction index and the complaint rate; watch: promotion, NPS and churn rate.
+        #expect(attr(summary, "confirmed-alerts") == "2" && attr(summary, "watch-alerts") == "3" && attr(summary, "target-alerts") == "19")
         #expect(kids(summary, "input").map { attr($0, "sha256") } == [String(repeating: "a", count: 64)])
         let lists = try #require(kids(root, "lists").first)
-        #expect(attr(lists, "churn-watch") == "3" && attr(lists, "detractor-repair") == "2" && attr(lists, "care-calendar") == "2")
+        #expect(attr(lists, "churn-watch") == "4" && attr(lists, "detractor-repair") == "3" && attr(lists, "care-calendar") == "2")
     }
 
     @Test("every kpi attribute equals the kpi table's cell text; an empty cell omits the attribute")
@@ -102,7 +117,9 @@ struct ReportXMLTests {
         #expect(elements.count == table.rowCount)
         let mapping = [("id", "kpi"), ("dimension", "dimension"), ("member", "member"), ("value", "value"), ("base", "base"),
                        ("prev", "prev_value"), ("mom", "mom_change"), ("unit", "mom_unit"), ("target", "target"),
-                       ("gap", "target_gap"), ("polarity", "polarity"), ("direction", "direction"), ("alert", "alert")]
+                       ("gap", "target_gap"), ("polarity", "polarity"), ("direction", "direction"), ("alert", "alert"),
+                       ("std-err", "std_err"), ("prev-base", "prev_base"), ("prev-std-err", "prev_std_err"), ("p", "mom_p_value"),
+                       ("q", "mom_q_value"), ("significant", "significant"), ("level", "alert_level")]
         for (r, e) in elements.enumerated() {
             for (attribute, column) in mapping {
                 let cell = table[r, try table.column(column)]
@@ -147,14 +164,17 @@ struct ReportXMLTests {
     func alerts() throws {
         let root = try parse(ReportFixture.render().xml)
         let alerts = kids(kids(root, "alerts").first, "alert").filter { attr($0, "dimension") == "total" }
-        let text = alerts.map { a in ["kpi", "kind", "change", "unit", "severity", "favourable"].map { attr(a, $0) ?? "-" }.joined(separator: " ") }
+        let text = alerts.map { a in
+            ["kpi", "kind", "change", "unit", "severity", "favourable", "level", "value", "prev", "base", "q"].map { attr(a, $0) ?? "-" }
+                .joined(separator: " ")
+        }
         #expect(text == [
-            "sat_index off_target -8.555556 pct 1.711111 false",
-            "sat_promotion fall -5.822785 pct 1.164557 false",
-            "nps rise 7 pt 1.4 true",
-            "nps off_target -8 pt 1.6 false",
-            "complaint_rate rise 25 pct 5 false",
-            "churn_rate rise 13.636364 pct 2.727273 false",
+            "sat_index off_target -8.555556 pct 1.711111 false target 82.3 80.1 412 0.061871",
+            "sat_promotion fall -5.822785 pct 1.164557 false watch 74.4 79 200 0.061871",
+            "nps rise 7 pt 1.4 true watch 32 25 412 0.310858",
+            "nps off_target -8 pt 1.6 false target 32 25 412 0.310858",
+            "complaint_rate rise 25 pct 5 false confirmed 12.5 10 80000 0.000054",
+            "churn_rate rise 13.636364 pct 2.727273 false watch 1.25 1.1 8000 0.524449",
         ])
     }
 
@@ -189,5 +209,70 @@ struct ReportXMLTests {
         #expect(attr(note, "code") == "hv_retention_absent")
         #expect(attr(note, "reason") == "no_snapshot_partition")
         #expect(attr(note, "snapshot") == "2025-12")
+    }
+
+    @Test("changes: every kpi_change row with its cells as written; absent table → available=false")
+    func changes() throws {
+        let table = ReportFixture.table(ReportFixture.kpiChange)
+        let root = try parse(ReportFixture.render().xml)
+        let elements = kids(kids(root, "changes").first, "change")
+        #expect(elements.count == table.rowCount)
+        let mapping = [("kpi", "kpi"), ("dimension", "dimension"), ("member", "member"), ("share", "share"), ("prev-share", "prev_share"),
+                       ("value", "value"), ("prev", "prev_value"), ("rate-effect", "rate_effect"), ("mix-effect", "mix_effect"),
+                       ("contribution", "contribution"), ("rank", "rank")]
+        for (r, e) in elements.enumerated() {
+            for (attribute, column) in mapping {
+                let cell = table[r, try table.column(column)]
+                #expect(attr(e, attribute) == (cell.isEmpty ? nil : cell), "row \(r) \(attribute)")
+            }
+        }
+        var data = ReportFixture.data()
+        data.changes = nil
+        let absent = try parse(ReportFixture.render(data: data).xml)
+        #expect(attr(try #require(kids(absent, "changes").first), "available") == "false")
+    }
+
+    @Test("outcomes: this month's held-out customers, and each list with coverage, effect, interval, significance and its groups")
+    func outcomes() throws {
+        let root = try parse(ReportFixture.render().xml)
+        let outcomes = try #require(kids(root, "outcomes").first)
+        #expect(attr(outcomes, "available") == nil && attr(outcomes, "alpha") == "0.05")
+        #expect(kids(outcomes, "holdout").map { "\(attr($0, "list")!) \(attr($0, "customers")!)/\(attr($0, "list-rows")!)" }
+                == ["churn_watch 1/4", "detractor_repair 1/3"])
+        let lists = kids(outcomes, "list")
+        #expect(lists.map { attr($0, "name")! } == ["churn_watch", "detractor_repair", "care_calendar"])
+        // coverage 60/90; interval 1.96 × 12.958266 = 25.398201 (6 decimals).
+        let churn = lists[0]
+        #expect(["cohort-month", "coverage", "effect", "effect-std-err", "effect-ci", "effect-p-value", "significant"].map { attr(churn, $0) ?? "-" }
+                == ["2026-09", "66.666667", "-15", "12.958266", "25.398201", "0.088158", "false"])
+        #expect(attr(lists[1], "significant") == "true")
+        #expect(attr(lists[2], "effect") == nil && attr(lists[2], "coverage") == "75")
+        #expect(kids(churn, "group").map { "\(attr($0, "name")!):\(attr($0, "customers")!):\(attr($0, "churn-rate") ?? "-")" }
+                == ["all:100:8", "holdout:10:20", "contacted:60:5", "not_contacted:30:10"])
+        var data = ReportFixture.data()
+        data.outcomes = nil
+        let absent = try #require(kids(try parse(ReportFixture.render(data: data).xml), "outcomes").first)
+        #expect(attr(absent, "available") == "false")
+        #expect(kids(absent, "holdout").count == 2, "the control groups of this month's lists are known without list_outcome")
+    }
+
+    @Test("churn-model: the backtests shown, the five strongest features and the watch-list overlap")
+    func churnModel() throws {
+        let root = try parse(ReportFixture.render().xml)
+        let churn = try #require(kids(root, "churn-model").first)
+        let backtests = kids(churn, "backtest")
+        #expect(backtests.count == 9)
+        #expect(["month", "model", "train-pairs", "n-train", "n-eval", "churners-eval", "auc", "top-decile-lift"].map { attr(backtests[6], $0) ?? "-" }
+                == ["2026-10", "learnt", "6", "45000", "7900", "100", "0.768", "3.1"])
+        #expect(attr(backtests[7], "train-pairs") == nil, "the rule has no training")
+        #expect(kids(churn, "feature").map { "\(attr($0, "rank")!) \(attr($0, "name")!) \(attr($0, "coef")!) \(attr($0, "direction")!)" } == [
+            "1 flag_offnet 1.1 raises", "2 flag_bill_drop 0.9 raises", "3 tenure_years -0.8 lowers", "4 open_complaints 0.6 raises",
+            "5 flag_detractor 0.5 raises",
+        ])
+        let overlap = try #require(kids(churn, "watch-overlap").first)
+        #expect(["watch-list", "scored", "top-decile", "in-top-decile", "share"].map { attr(overlap, $0) ?? "-" } == ["4", "25", "3", "2", "50"])
+        var data = ReportFixture.data()
+        data.churn = nil
+        #expect(attr(try #require(kids(try parse(ReportFixture.render(data: data).xml), "churn-model").first), "available") == "false")
     }
 }

@@ -23,6 +23,24 @@ public struct KPIInputs {
     }
 }
 
+/// What stage `kpi` computes for month M: the rows of `kpi` and of `kpi_change`, each with its file.
+public struct KPIOutput {
+    public var rows: [KPIRow]
+    public var csv: CSVWriter
+    /// Table `kpi_change` (SPEC §4.2); empty when M-1 has no kpi partition.
+    public var changes: [KPIChangeRow]
+    public var changeCSV: CSVWriter
+    /// False when the kpi partition of M-1 predates SPEC §4.1 (no std_err column).
+    public var previousHasStdErr: Bool
+}
+
+/// Value, base and standard error of one KPI for one group.
+struct KPIMeasure {
+    var value: Double?
+    var base: Int
+    var stdErr: Double?
+}
+
 /// Stage `kpi`: the satisfaction KPI panorama by dimension and member, month over month and against
 /// target, with alerts (SPEC §4).
 public struct KPIRollup {
@@ -38,16 +56,40 @@ public struct KPIRollup {
         ["customer_id", "channel", "nps", "overall_sat"] + SurveyDimension.allCases.map(\.rawValue))
     public static let complaintColumns = CleanseStage.factComplaint.pick(["customer_id", "opened_at", "closed_at"])
 
-    /// Per-group sums; one per (dimension, member).
+    /// Per-group sums; one per (dimension, member). One pass over the rows fills them, and every
+    /// value and standard error of SPEC §4 and §4.1 follows from them.
     struct Acc {
-        var customers = 0, churned = 0, highValue = 0, withUsage = 0
+        var customers = 0, churned = 0, highValue = 0
         var arpuSum = 0.0
+        var arpu = RunningMoments()
+        var withUsage: Int { arpu.n }
         var complaints = 0, closed48h = 0
         var respondents = 0, promoters = 0, detractors = 0
-        var overallSum = 0.0, overallN = 0
-        var dimSum = [Double](repeating: 0, count: 7), dimN = [Int](repeating: 0, count: 7)
+        var overallSum = 0, overallSquares = 0, overallN = 0
+        var scores = ScoreMoments()
         var satIndexBase = 0
         var snapshot = 0, retained = 0
+
+        /// Adds one base customer.
+        @inline(__always)
+        mutating func addCustomer(churned isChurned: Bool, highValue isHigh: Bool, arpu value: Double?) {
+            customers += 1
+            if isChurned { churned += 1 }
+            if isHigh { highValue += 1 }
+            if let value { arpuSum += value; arpu.add(value) }
+        }
+
+        /// Adds one survey response; `answered` lists the dimensions it answered (see ScoreMoments).
+        @inline(__always)
+        mutating func addSurvey(nps: Int, overall: Int?, answered: [Int], scores values: [Int]) {
+            respondents += 1
+            if nps >= 9 { promoters += 1 } else if nps <= 6 { detractors += 1 }
+            if let overall { overallSum += overall; overallSquares += overall * overall; overallN += 1 }
+            if !answered.isEmpty {
+                satIndexBase += 1
+                scores.add(answered: answered, scores: values)
+            }
+        }
     }
 
     /// Sums by dimension (0 total, 1…4 customer dimensions, 5 channel) and member; members are
@@ -74,7 +116,7 @@ public struct KPIRollup {
         }
     }
 
-    public func run(_ input: KPIInputs) throws -> (rows: [KPIRow], csv: CSVWriter) {
+    public func run(_ input: KPIInputs) throws -> KPIOutput {
         let c = input.customer360
         let cId = try c.column("customer_id")
         let dimCols = try KPICatalogue.dimensions.map { try c.column($0) }
@@ -95,10 +137,7 @@ public struct KPIRollup {
             for d in 0..<5 {
                 let e = d == 0 ? total : groups.entry(d, c.bytes(r, dimCols[d - 1]))
                 memberOf[d].append(Int32(e))
-                groups.accs[d][e].customers += 1
-                if isChurned { groups.accs[d][e].churned += 1 }
-                if isHigh { groups.accs[d][e].highValue += 1 }
-                if let arpu { groups.accs[d][e].withUsage += 1; groups.accs[d][e].arpuSum += arpu }
+                groups.accs[d][e].addCustomer(churned: isChurned, highValue: isHigh, arpu: arpu)
             }
         }
         /// The base row of a customer id, if the customer is in the base.
@@ -108,23 +147,19 @@ public struct KPIRollup {
         let sCustomer = try s.column("customer_id"), sChannel = try s.column("channel"), sNps = try s.column("nps")
         let sOverall = try s.column("overall_sat")
         let sDims = try SurveyDimension.allCases.map { try s.column($0.rawValue) }
+        var answered: [Int] = [], scores = [Int](repeating: 0, count: sDims.count)
+        answered.reserveCapacity(sDims.count)
         for r in 0..<s.rowCount {
             guard let row = baseRow(s.bytes(r, sCustomer)), let nps = s.int(r, sNps) else { continue }
             let overall = s.int(r, sOverall)
-            let scores = sDims.map { s.int(r, $0) }
+            answered.removeAll(keepingCapacity: true)
+            for (i, column) in sDims.enumerated() {
+                if let v = s.int(r, column) { scores[i] = v; answered.append(i) }
+            }
             let channel = groups.entry(5, s.bytes(r, sChannel))
             for d in 0..<6 {
                 let e = d == 5 ? channel : Int(memberOf[d][row])
-                var a = groups.accs[d][e]
-                a.respondents += 1
-                if nps >= 9 { a.promoters += 1 } else if nps <= 6 { a.detractors += 1 }
-                if let overall { a.overallSum += Double(overall); a.overallN += 1 }
-                var any = false
-                for (k, v) in scores.enumerated() {
-                    if let v { a.dimSum[k] += Double(v); a.dimN[k] += 1; any = true }
-                }
-                if any { a.satIndexBase += 1 }
-                groups.accs[d][e] = a
+                groups.accs[d][e].addSurvey(nps: nps, overall: overall, answered: answered, scores: scores)
             }
         }
 
@@ -163,11 +198,9 @@ public struct KPIRollup {
             }
         }
 
-        var previous: [String: Double?] = [:]
-        if let p = input.previous {
-            let pk = try p.column("kpi"), pd = try p.column("dimension"), pm = try p.column("member"), pv = try p.column("value")
-            for r in 0..<p.rowCount { previous[p.string(r, pk) + "\u{1}" + p.string(r, pd) + "\u{1}" + p.string(r, pm)] = p.double(r, pv) }
-        }
+        let previous = try input.previous.map { try KPIRow.read($0, name: "kpi of \(input.month.previous)") }
+        var previousRow: [String: KPIRow] = [:]
+        for r in previous ?? [] { previousRow[KPIRollup.key(r.kpi, r.dimension, r.member)] = r }
 
         let dimNames = ["total"] + KPICatalogue.dimensions + ["channel"]
         var rows: [KPIRow] = []
@@ -179,47 +212,82 @@ public struct KPIRollup {
                 var members = source.members(d)
                 if d == 0 && members.isEmpty { members = [(settings.province, Acc())] }
                 for (member, acc) in members {
-                    let (value, base) = KPIRollup.measure(def.id, acc)
-                    if d > 0 && base == 0 { continue }
-                    let prevKey = def.id + "\u{1}" + dimNames[d] + "\u{1}" + member
-                    rows.append(finish(input.month, def, dimNames[d], member, value, base, previous[prevKey] ?? nil))
+                    let m = KPIRollup.measure(def.id, acc)
+                    if d > 0 && m.base == 0 { continue }
+                    let prev = previousRow[KPIRollup.key(def.id, dimNames[d], member)]
+                    var row = finish(input.month, def, dimNames[d], member, m.value, m.base, prev?.value)
+                    row.stdErr = m.stdErr
+                    row.prevBase = prev?.base
+                    row.prevStdErr = prev?.stdErr
+                    rows.append(row)
                 }
             }
         }
+        KPISignificance(alpha: settings.alpha).apply(to: &rows)
         var w = CSVWriter(header: KPIStage.kpi.columns)
         for r in rows { r.write(to: &w) }
-        return (rows, w)
+        let changes = previous.map { KPIAttribution.rows(current: rows, previous: $0) } ?? []
+        var cw = CSVWriter(header: KPIStage.kpiChange.columns)
+        for r in changes { r.write(to: &cw) }
+        return KPIOutput(rows: rows, csv: w, changes: changes, changeCSV: cw,
+                         previousHasStdErr: input.previous.map { $0.header.contains("std_err") } ?? true)
     }
 
-    /// Value and base of one KPI for one group (value nil when its base is 0).
-    static func measure(_ kpi: String, _ a: Acc) -> (Double?, Int) {
-        func ratio(_ num: Double, _ den: Int, _ scale: Double) -> (Double?, Int) {
-            (den > 0 ? scale * num / Double(den) : nil, den)
+    static func key(_ kpi: String, _ dimension: String, _ member: String) -> String {
+        kpi + "\u{1}" + dimension + "\u{1}" + member
+    }
+
+    /// Value, base and standard error of one KPI for one group (SPEC §4, §4.1). The value is nil when
+    /// the base is 0; the standard error is nil where §4.1 leaves it undefined.
+    static func measure(_ kpi: String, _ a: Acc) -> KPIMeasure {
+        func ratio(_ num: Double, _ den: Int, _ scale: Double) -> Double? {
+            den > 0 ? scale * num / Double(den) : nil
+        }
+        /// A share of a base: 100 × count/n, std_err 100 × √(p(1−p)/n).
+        func share(_ count: Int, _ n: Int) -> KPIMeasure {
+            guard n > 0 else { return KPIMeasure(value: nil, base: n, stdErr: nil) }
+            let p = Double(count) / Double(n)
+            return KPIMeasure(value: ratio(Double(count), n, 100), base: n, stdErr: 100 * (p * (1 - p) / Double(n)).squareRoot())
         }
         switch kpi {
         case "sat_index":
             var num = 0.0, den = 0.0
-            for i in 0..<7 where a.dimN[i] > 0 {
-                num += KPICatalogue.satWeights[i] * 10 * a.dimSum[i] / Double(a.dimN[i])
+            for i in 0..<ScoreMoments.count where a.scores.n(i) > 0 {
+                num += KPICatalogue.satWeights[i] * 10 * Double(a.scores.sum(i)) / Double(a.scores.n(i))
                 den += KPICatalogue.satWeights[i]
             }
-            return (den > 0 ? num / den : nil, a.satIndexBase)
-        case "sat_overall": return ratio(a.overallSum, a.overallN, 10)
-        case "nps": return ratio(Double(a.promoters - a.detractors), a.respondents, 100)
-        case "promoter_share": return ratio(Double(a.promoters), a.respondents, 100)
-        case "detractor_share": return ratio(Double(a.detractors), a.respondents, 100)
-        case "complaint_rate": return ratio(Double(a.complaints), a.customers, 1000)
-        case "complaint_closed_48h": return ratio(Double(a.closed48h), a.complaints, 100)
-        case "churn_rate": return ratio(Double(a.churned), a.customers, 100)
-        case "hv_retention": return ratio(Double(a.retained), a.snapshot, 100)
-        case "hv_share": return ratio(Double(a.highValue), a.customers, 100)
-        case "arpu": return ratio(a.arpuSum, a.withUsage, 1)
-        case "survey_n": return (Double(a.respondents), a.respondents)
+            return KPIMeasure(value: den > 0 ? num / den : nil, base: a.satIndexBase,
+                              stdErr: a.scores.satIndexStdErr(weights: KPICatalogue.satWeights, respondents: a.satIndexBase))
+        case "sat_overall":
+            return KPIMeasure(value: ratio(Double(a.overallSum), a.overallN, 10), base: a.overallN,
+                              stdErr: ScoreMoments.scaledStdErr(n: a.overallN, sum: a.overallSum, sumOfSquares: a.overallSquares))
+        case "nps":
+            let n = a.respondents
+            guard n > 0 else { return KPIMeasure(value: nil, base: 0, stdErr: nil) }
+            let pa = Double(a.promoters) / Double(n), pb = Double(a.detractors) / Double(n)
+            let variance = max(0, pa + pb - (pa - pb) * (pa - pb))
+            return KPIMeasure(value: ratio(Double(a.promoters - a.detractors), n, 100), base: n,
+                              stdErr: 100 * (variance / Double(n)).squareRoot())
+        case "promoter_share": return share(a.promoters, a.respondents)
+        case "detractor_share": return share(a.detractors, a.respondents)
+        case "complaint_rate":
+            // Poisson: √(1000 × value / n).
+            let value = ratio(Double(a.complaints), a.customers, 1000)
+            return KPIMeasure(value: value, base: a.customers, stdErr: value.map { (1000 * $0 / Double(a.customers)).squareRoot() })
+        case "complaint_closed_48h": return share(a.closed48h, a.complaints)
+        case "churn_rate": return share(a.churned, a.customers)
+        case "hv_retention":
+            // A census of a fixed cohort: no sampling error.
+            return KPIMeasure(value: ratio(Double(a.retained), a.snapshot, 100), base: a.snapshot, stdErr: nil)
+        case "hv_share": return share(a.highValue, a.customers)
+        case "arpu": return KPIMeasure(value: ratio(a.arpuSum, a.withUsage, 1), base: a.withUsage, stdErr: a.arpu.stdErr)
+        case "survey_n": return KPIMeasure(value: Double(a.respondents), base: a.respondents, stdErr: nil)
         default:
             if kpi.hasPrefix("sat_"), let i = SurveyDimension.allCases.firstIndex(where: { "sat_" + $0.rawValue == kpi }) {
-                return ratio(a.dimSum[i], a.dimN[i], 10)
+                return KPIMeasure(value: ratio(Double(a.scores.sum(i)), a.scores.n(i), 10), base: a.scores.n(i),
+                                  stdErr: a.scores.subIndexStdErr(i))
             }
-            return (nil, 0)
+            return KPIMeasure(value: nil, base: 0, stdErr: nil)
         }
     }
 

@@ -14,6 +14,8 @@ public struct KPISettings: Sendable {
     public var retentionSnapshot: Month?
     /// How the report colours changes (SPEC §4; a report stage may override it).
     public var arrowColors: ArrowColors = .cn
+    /// The false discovery rate at which a month-over-month change is called significant (SPEC §4.1).
+    public var alpha = KPISettings.defaultAlpha
 
     public init() {}
 
@@ -24,6 +26,9 @@ public struct KPISettings: Sendable {
 
     /// SPEC §4's alert threshold when `thresholds` does not set one, in the KPI's unit.
     public static let defaultThreshold = 5.0
+
+    /// SPEC §4.1's default `alpha`.
+    public static let defaultAlpha = 0.05
 
     /// The alert threshold of a KPI.
     public func threshold(_ kpi: String) -> Double { thresholds[kpi] ?? KPISettings.defaultThreshold }

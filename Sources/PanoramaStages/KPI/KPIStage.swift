@@ -3,18 +3,20 @@ import PanoramaCore
 import PanoramaEngine
 
 /// Stage kind `kpi`: the satisfaction KPI panorama of M by dimension and member, month over month
-/// against the published kpi of M-1 and against target, with alerts (SPEC §4).
+/// against the published kpi of M-1 and against target, with alerts (SPEC §4), whether each change
+/// exceeds sampling noise (§4.1), and which members moved each total (table kpi_change, §4.2).
 public enum KPIStage: StageKind {
     public typealias Settings = KPISettings
 
     public static let name = "kpi"
-    public static let abstract = "rolls customer_360, surveys and complaints up into the KPI panorama with month-over-month change, targets and alerts"
+    public static let abstract = "rolls customer_360, surveys and complaints up into the KPI panorama with month-over-month change, targets, alerts and their significance, and splits each total's change among members (kpi_change)"
     public static let parameters = [
         StageParameter("arrow_colors", default: "cn", "cn (红涨绿跌: red rise, green fall) or western (green favourable, red unfavourable)"),
         StageParameter("targets", default: "{}", "per KPI: a number, or {default: n, <member>: n}"),
         StageParameter("thresholds", default: "{} (5 for every KPI)", "alert threshold per KPI, in the KPI's unit"),
         StageParameter("min_base", default: "30 for survey KPIs and complaint_closed_48h, else 1", "smallest base that can alert; a number for all KPIs or {kpi: n}"),
         StageParameter("retention_snapshot", default: "December of the year before M", "hv_retention's snapshot month YYYY-MM"),
+        StageParameter("alpha", default: "0.05", "false discovery rate of the month-over-month tests: a change is significant when its q-value ≤ alpha (0 < alpha < 1)"),
     ]
 
     public static let kpi = TableSchema("kpi", producer: name, columns: [
@@ -62,6 +64,12 @@ public enum KPIStage: StageKind {
             }
             s.retentionSnapshot = m
         }
+        let alpha = try stage.double("alpha", default: KPISettings.defaultAlpha)
+        guard alpha > 0, alpha < 1 else {
+            throw ConfigError(location: stage.param("alpha")?.location,
+                              message: "\(stage.id).alpha must be a false discovery rate between 0 and 1 exclusive (0.05 = 5 %), not \(formatNumber(alpha) ?? "\(alpha)")")
+        }
+        s.alpha = alpha
         s.arrowColors = ArrowColors(rawValue: try stage.choice("arrow_colors", ArrowColors.allCases.map(\.rawValue), default: "cn")) ?? .cn
         if let node = stage.param("targets") {
             guard case .mapping(let m) = node else {
@@ -103,7 +111,7 @@ public enum KPIStage: StageKind {
         let surveys = try io.require(CleanseStage.factSurvey, m, columns: KPIRollup.surveyColumns)
         let complaints = try io.require(CleanseStage.factComplaint, m, columns: KPIRollup.complaintColumns)
         let previous = try io.read(kpi, m.previous)
-        if previous == nil { report.warnings.append("no kpi partition for \(m.previous): prev_value and mom_change are empty") }
+        if previous == nil { report.warnings.append("no kpi partition for \(m.previous): prev_value, mom_change and the p-values are empty, and kpi_change has no rows") }
         let s = settings.snapshotMonth(for: m)
         var snapshot: ColumnarTable?
         var retentionNote = "hv_retention uses snapshot month \(s)"
@@ -119,10 +127,13 @@ public enum KPIStage: StageKind {
         if snapshot == nil { report.warnings.append(retentionNote) }
         let out = try KPIRollup(settings: settings).run(KPIInputs(month: m, customer360: c360, surveys: surveys, complaints: complaints,
                                                                   previous: previous, snapshot: snapshot))
-        try io.publish([TableOutput(kpi, out.csv)])
-        let alerts = out.rows.filter { $0.alert != "none" }.count
-        report.quality = KPIQuality(rows: out.rows.count, alerts: alerts, retentionSnapshot: s, hvRetention: retentionNote).json
-        report.summary = "\(out.rows.count) kpi rows, \(alerts) alerts"
+        if !out.previousHasStdErr {
+            report.warnings.append("kpi of \(m.previous) was written before std_err: nps, arpu, sat_index and sat_* have no p-value this month (re-run kpi for \(m.previous) to fill them)")
+        }
+        try io.publish([TableOutput(kpi, out.csv), TableOutput(kpiChange, out.changeCSV)])
+        let quality = KPIQuality(rows: out.rows, changeRows: out.changes.count, retentionSnapshot: s, hvRetention: retentionNote)
+        report.quality = quality.json
+        report.summary = "\(out.rows.count) kpi rows, \(quality.alerts) alerts (\(quality.confirmed) confirmed), \(out.changes.count) kpi_change rows"
         return report
     }
 
@@ -138,7 +149,17 @@ public enum KPIStage: StageKind {
             sums[key, default: 0] += base
         }
         let ok = keys.allSatisfy { sums[$0] == totals[String($0.split(separator: "/")[0])] }
-        return [("kpi base counts add up across the members of every dimension", ok)]
+        var checks = [("kpi base counts add up across the members of every dimension", ok)]
+        guard let full = try io.read(kpi, io.month), let change = try io.read(kpiChange, io.month) else { return checks }
+        let rows = try KPIRow.read(full), changes = try KPIChangeRow.read(change)
+        checks.append(("kpi: q ≥ p on every tested row, and `significant` is set exactly where there is a p-value",
+                       rows.allSatisfy { r in
+                           (r.momPValue == nil) == (r.momQValue == nil) && (r.momPValue == nil) == (r.significant == nil)
+                               && (r.momPValue.map { r.momQValue! >= $0 } ?? true)
+                       }))
+        checks.append(("kpi_change contributions add up to the total's change in every dimension",
+                       KPIAttribution.unbalanced(rows, changes).isEmpty))
+        return checks
     }
 }
 
@@ -146,26 +167,51 @@ public enum KPIStage: StageKind {
 public struct KPIQuality: ManifestQuality, Equatable {
     public var rows: Int
     public var alerts: Int
+    /// Rows with a mom_p_value, and those of them called significant (q ≤ alpha).
+    public var tested: Int
+    public var significant: Int
+    /// Alerts by alert_level (SPEC §4.1).
+    public var confirmed: Int
+    public var watch: Int
+    public var changeRows: Int
     public var retentionSnapshot: Month
     /// Which snapshot hv_retention used, or why it has no rows.
     public var hvRetention: String
 
-    public init(rows: Int, alerts: Int, retentionSnapshot: Month, hvRetention: String) {
+    public init(rows: Int, alerts: Int, tested: Int = 0, significant: Int = 0, confirmed: Int = 0, watch: Int = 0, changeRows: Int = 0,
+                retentionSnapshot: Month, hvRetention: String) {
         self.rows = rows
         self.alerts = alerts
+        self.tested = tested
+        self.significant = significant
+        self.confirmed = confirmed
+        self.watch = watch
+        self.changeRows = changeRows
         self.retentionSnapshot = retentionSnapshot
         self.hvRetention = hvRetention
     }
 
-    public var json: JSONValue {
-        .object([("rows", .int(rows)), ("alerts", .int(alerts)), ("retention_snapshot", .string(retentionSnapshot.description)),
-                 ("hv_retention", .string(hvRetention))])
+    /// The counts of a month's kpi rows.
+    public init(rows: [KPIRow], changeRows: Int, retentionSnapshot: Month, hvRetention: String) {
+        self.init(rows: rows.count, alerts: rows.filter { $0.alert != "none" }.count,
+                  tested: rows.filter { $0.momPValue != nil }.count, significant: rows.filter { $0.significant == true }.count,
+                  confirmed: rows.filter { $0.alertLevel == "confirmed" }.count, watch: rows.filter { $0.alertLevel == "watch" }.count,
+                  changeRows: changeRows, retentionSnapshot: retentionSnapshot, hvRetention: hvRetention)
     }
 
+    public var json: JSONValue {
+        .object([("rows", .int(rows)), ("alerts", .int(alerts)), ("tested", .int(tested)), ("significant", .int(significant)),
+                 ("confirmed", .int(confirmed)), ("watch", .int(watch)), ("kpi_change_rows", .int(changeRows)),
+                 ("retention_snapshot", .string(retentionSnapshot.description)), ("hv_retention", .string(hvRetention))])
+    }
+
+    /// Reads manifests written before SPEC §4.1 too (their new counts read as 0).
     public init?(json: JSONValue) {
         guard let rows = json["rows"]?.intValue, let s = json["retention_snapshot"]?.stringValue, let month = Month(key: s) else { return nil }
-        self.init(rows: rows, alerts: json["alerts"]?.intValue ?? 0, retentionSnapshot: month,
-                  hvRetention: json["hv_retention"]?.stringValue ?? "")
+        self.init(rows: rows, alerts: json["alerts"]?.intValue ?? 0, tested: json["tested"]?.intValue ?? 0,
+                  significant: json["significant"]?.intValue ?? 0, confirmed: json["confirmed"]?.intValue ?? 0,
+                  watch: json["watch"]?.intValue ?? 0, changeRows: json["kpi_change_rows"]?.intValue ?? 0,
+                  retentionSnapshot: month, hvRetention: json["hv_retention"]?.stringValue ?? "")
     }
 }
 

@@ -9,8 +9,6 @@ public struct PanoramaHTML: Sendable {
     public static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     /// Rows of each follow-up list shown in the page.
     public static let listPreviewRows = 20
-    /// Alerts listed in the summary table (the XML has them all).
-    public static let alertRows = 30
 
     public var settings: ReportSettings
     public var data: ReportData
@@ -29,15 +27,30 @@ public struct PanoramaHTML: Sendable {
     /// section is one type conforming to `ReportSection` and one line here.
     var sections: [any ReportSection] {
         [
+            HeadlineSection(page: self),
             AlertSummarySection(page: self),
+            AttributionSection(page: self),
             KPITreeSection(page: self),
             BreakdownSection(page: self),
             TrendSection(page: self),
             DriversSection(page: self),
+            OutcomesSection(page: self),
+            ChurnModelSection(page: self),
             ListsSection(page: self),
             QualitySection(page: self),
             LineageSection(page: self),
         ]
+    }
+
+    /// The page title in one script: the province is named only when it is written in the page's
+    /// script (a Chinese name in the Chinese title, a Latin one in the English title); the header
+    /// names it in any case.
+    var title: String {
+        let monthText = t("month.\(settings.month.month)", String(settings.month.year))
+        let latin = settings.province.unicodeScalars.allSatisfy { $0.isASCII }
+        let hasLatinLetters = settings.province.unicodeScalars.contains { $0.properties.isAlphabetic && $0.isASCII }
+        let named = settings.language == .en ? latin : !hasLatinLetters
+        return named && !settings.province.isEmpty ? t("title.province", settings.province, monthText) : t("title.month", monthText)
     }
 
     /// The whole page.
@@ -47,7 +60,7 @@ public struct PanoramaHTML: Sendable {
         h += "<html lang=\"\(settings.language == .zh ? "zh-CN" : "en")\">\n<head>\n<meta charset=\"utf-8\">\n"
         h += "<meta http-equiv=\"Content-Security-Policy\" content=\"\(PanoramaHTML.contentSecurityPolicy)\">\n"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        h += "<title>\(e(t("title"))) · \(e(settings.province)) · \(settings.month)</title>\n"
+        h += "<title>\(e(title))</title>\n"
         h += "<style>\n\(ReportCSS.stylesheet)</style>\n</head>\n"
         h += "<body class=\"colors-\(settings.arrowColors.rawValue)\">\n"
         let sections = self.sections

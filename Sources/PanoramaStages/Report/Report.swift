@@ -1,6 +1,8 @@
 import PanoramaCore
 
-/// Everything the report shows, already read from the warehouse (SPEC §6).
+/// Everything the report shows, already read from the warehouse (SPEC §6). The tables of the
+/// outcomes and churn stages, kpi_change and the drivers manifest are optional: a pipeline without
+/// those stages still gets a report, whose sections then say what did not run.
 public struct ReportData: Sendable {
     /// The `kpi` rows of the run month, in table order.
     public var kpis: [KPIRow]
@@ -14,10 +16,21 @@ public struct ReportData: Sendable {
     public var quality: [SourceQualityCounts]?
     public var lineage: ReportLineage
     public var retention: RetentionStatus
+    /// `kpi_change` of the run month (SPEC §4.2); nil when the partition is not published.
+    public var changes: [KPIChangeRow]?
+    /// The drivers stage's manifest record of the month (segments below min_n, responses dropped);
+    /// nil when that manifest was not found.
+    public var driversQuality: DriversQuality?
+    /// `list_outcome` of the run month (SPEC §5.1); nil when the outcomes stage has not published it.
+    public var outcomes: [ListOutcomeRow]?
+    /// The churn stage's tables (SPEC §5.2); nil when churn_model of the run month is not published.
+    public var churn: ChurnReportInput?
 
     /// Data from its parts.
     public init(kpis: [KPIRow], history: [KPIRow], drivers: [DriverRow], models: [DriverModelRow], lists: [FollowUpList],
-                quality: [SourceQualityCounts]?, lineage: ReportLineage, retention: RetentionStatus) {
+                quality: [SourceQualityCounts]?, lineage: ReportLineage, retention: RetentionStatus,
+                changes: [KPIChangeRow]? = nil, driversQuality: DriversQuality? = nil, outcomes: [ListOutcomeRow]? = nil,
+                churn: ChurnReportInput? = nil) {
         self.kpis = kpis
         self.history = history
         self.drivers = drivers
@@ -26,6 +39,15 @@ public struct ReportData: Sendable {
         self.quality = quality
         self.lineage = lineage
         self.retention = retention
+        self.changes = changes
+        self.driversQuality = driversQuality
+        self.outcomes = outcomes
+        self.churn = churn
+    }
+
+    /// The total (province) row of a KPI in the run month.
+    public func total(_ kpi: String) -> KPIRow? {
+        kpis.first { $0.kpi == kpi && $0.dimension == "total" }
     }
 }
 
@@ -41,6 +63,19 @@ public struct ReportAlert: Sendable, Equatable {
     /// |change| / threshold.
     public var severity: Double
     public var favourable: Bool
+    /// `confirmed` or `watch` for a rise or fall, `target` for an off-target alert (SPEC §4.1's
+    /// alert_level, per alert rather than per row).
+    public var level: String
+
+    /// The level of a rise or fall alert of a row: the row's alert_level when it has one; for a
+    /// partition written before SPEC §4.1 (no alert_level) the same rule applied to what the row has.
+    public static func moveLevel(of row: KPIRow) -> String {
+        if row.alertLevel == "confirmed" || row.alertLevel == "watch" { return row.alertLevel }
+        return row.significant == true || row.kpi == "hv_retention" ? "confirmed" : "watch"
+    }
+
+    /// The three alert groups in the order the report shows them.
+    public static let levels = ["confirmed", "watch", "target"]
 
     /// The alerts of rows in row order.
     public static func alerts(of rows: [KPIRow], threshold: Double, perKPI: [String: Double] = [:]) -> [ReportAlert] {
@@ -57,7 +92,8 @@ public struct ReportAlert: Sendable, Equatable {
                 }
                 let limit = perKPI[row.kpi] ?? threshold
                 out.append(ReportAlert(row: row, kind: kind, change: change, unit: row.momUnit,
-                                       severity: limit > 0 ? abs(change) / limit : 0, favourable: favourable))
+                                       severity: limit > 0 ? abs(change) / limit : 0, favourable: favourable,
+                                       level: kind == "off_target" ? "target" : moveLevel(of: row)))
             }
         }
         return out
@@ -76,7 +112,7 @@ public struct ReportFile: Sendable {
 public struct ReportArtefacts: Sendable {
     public var html: String
     public var xml: String
-    /// `churn_watch.csv`, `detractor_repair.csv`, `care_calendar.csv`, neutralised.
+    /// `churn_watch.csv`, `detractor_repair.csv`, `care_calendar.csv` for the call centre (`CallCentreList`).
     public var lists: [ReportFile]
 
     /// Every file in write order: panorama.html, panorama.xml, then the lists.
@@ -100,22 +136,12 @@ public struct Report: Sendable {
     /// Renders all artefacts; pure and deterministic for the same inputs.
     public func render() -> ReportArtefacts {
         let alerts = ReportAlert.alerts(of: data.kpis, threshold: settings.alertThreshold, perKPI: settings.thresholds)
+        let labels = ReportLabels(settings.language)
         return ReportArtefacts(
             html: PanoramaHTML(settings: settings, data: data, alerts: alerts).render(),
             xml: PanoramaXML(settings: settings, data: data, alerts: alerts).render(),
             lists: FollowUpList.names.compactMap { name in
-                data.lists.first { $0.name == name }.map { Report.neutralisedCSV($0) }
+                data.lists.first { $0.name == name }.map { CallCentreList.file($0, labels: labels) }
             })
-    }
-
-    /// A list as CSV with every cell that could start a spreadsheet formula prefixed with `'`.
-    public static func neutralisedCSV(_ list: FollowUpList) -> ReportFile {
-        var writer = CSVWriter(header: list.table.header.map(ReportText.neutraliseFormula))
-        let width = list.table.header.count
-        for r in 0..<list.table.rowCount {
-            for c in 0..<width { writer.field(ReportText.neutraliseFormula(list.table[r, c])) }
-            writer.endRow()
-        }
-        return ReportFile(name: list.name + ".csv", bytes: writer.bytes, rows: writer.rows)
     }
 }

@@ -12,7 +12,7 @@ enum ReportCSS {
     h1 { font-size: 24px; margin: 8px 0; } h2 { font-size: 19px; border-bottom: 2px solid #1565c0; padding-bottom: 4px; margin-top: 32px; }
     h3 { font-size: 16px; margin: 16px 0 8px; }
     dl.meta { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 8px 0; }
-    dl.meta div { display: flex; gap: 6px; } dt { color: var(--grey); } dd { margin: 0; font-weight: 600; }
+    dl.meta div { display: flex; gap: 6px; max-width: 100%; } dt { color: var(--grey); } dd { margin: 0; font-weight: 600; min-width: 0; overflow-wrap: anywhere; }
     nav ol { display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 0; list-style: none; }
     nav a { color: #1565c0; }
     .legend, .note { color: var(--grey); }
@@ -25,6 +25,7 @@ enum ReportCSS {
     td.num { text-align: right; white-space: nowrap; }
     td.values { white-space: nowrap; }
     td.flag { background: #fff3e0; }
+    table.breakdown th[scope="row"] { white-space: nowrap; }
     .scroll { overflow-x: auto; }
     .muted { color: var(--grey); }
     .chg { white-space: nowrap; font-weight: 600; }
@@ -44,6 +45,40 @@ enum ReportCSS {
     figure { margin: 16px 0; } figcaption { font-weight: 600; }
     svg text { font-family: inherit; }
     .warnitem code { color: var(--grey); font-size: 11px; }
+    .nowrap { white-space: nowrap; }
+    ul.headline { margin: 8px 0; padding-left: 20px; font-size: 15px; }
+    ul.headline li { margin: 4px 0; }
+    .ci { color: var(--grey); font-size: 0.7em; font-weight: 400; white-space: nowrap; }
+    td .ci { font-size: 12px; }
+    .sig { font-size: 12px; border-radius: 3px; padding: 0 4px; white-space: nowrap; font-weight: 400; }
+    .sig.yes { background: #e3f2fd; color: #0d47a1; border: 1px solid #90caf9; }
+    .sig.no, .sig.census { background: #f5f5f5; color: var(--grey); border: 1px solid var(--line); }
+    .small { font-size: 12px; color: #6d4c41; background: #efebe9; border: 1px dashed #a1887f; border-radius: 3px; padding: 0 4px; white-space: nowrap; font-weight: 400; }
+    td.smallbase { color: #90a4ae; }
+    tr.ns th, tr.ns td { color: #90a4ae; }
+    details { margin: 12px 0; border: 1px solid var(--line); border-radius: 6px; padding: 4px 12px; }
+    details > summary { cursor: pointer; font-weight: 600; padding: 4px 0; }
+    svg.chart, svg.spark { max-width: 100%; height: auto; }
+    @media (max-width: 640px) {
+      body { padding: 8px 10px 32px; font-size: 14px; }
+      h1 { font-size: 20px; } h2 { font-size: 17px; }
+      .node.root .value { font-size: 22px; }
+      .groups { grid-template-columns: 1fr; }
+      table.reflow, table.reflow caption, table.reflow tbody, table.reflow tr, table.reflow th { display: block; width: 100%; }
+      table.reflow thead { display: none; }
+      table.reflow tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 8px; padding: 4px 8px; }
+      table.reflow th, table.reflow td { border: none; padding: 2px 0; text-align: left; }
+      table.reflow td { display: inline-block; width: 49%; vertical-align: top; }
+      table.reflow th[scope="row"] { font-size: 15px; }
+      table.reflow td[data-label]::before { content: attr(data-label) "："; color: var(--grey); margin-right: 4px; }
+      html:lang(en) table.reflow td[data-label]::before { content: attr(data-label) ": "; }
+      table.reflow td.num { text-align: left; white-space: normal; }
+      table.trend, table.trend caption, table.trend tbody, table.trend tr, table.trend th, table.trend td { display: block; width: 100%; }
+      table.trend thead { display: none; }
+      table.trend tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
+      table.trend th, table.trend td { border: none; padding: 2px 0; }
+      td.values { white-space: normal; }
+    }
     @media print {
       body { max-width: none; padding: 0; font-size: 11px; }
       nav { display: none; }

@@ -114,6 +114,16 @@ public struct ReportSettings: Sendable {
     public var alertThreshold: Double
     /// Per-KPI thresholds of the kpi stage (`thresholds: {nps: 3}`), overriding `alertThreshold`.
     public var thresholds: [String: Double] = [:]
+    /// The kpi stage's `alpha` (SPEC §4.1, default 0.05): a change with q ≤ alpha is significant, and
+    /// a driver with p > alpha is marked not significant.
+    public var alpha = 0.05
+    /// The kpi stage's `min_base` per KPI; a KPI not listed uses the catalogue default (SPEC §4).
+    public var minBase: [String: Int] = [:]
+
+    /// The smallest base at which a KPI's value is news (below it the report marks it "small base").
+    public func minBase(for kpi: String) -> Int {
+        minBase[kpi] ?? KPICatalogue.all.first { $0.id == kpi }?.defaultMinBase ?? 1
+    }
 
     /// Settings from their values.
     public init(province: String, month: Month, language: ReportLanguage = .zh, arrowColors: ArrowColors = .cn,

@@ -47,12 +47,12 @@ public enum ReportText {
         return out
     }
 
-    /// SPEC §6: a cell starting with `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet
-    /// shows it as text instead of evaluating it.
+    /// SPEC §6: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed
+    /// with `'` so a spreadsheet shows it as text instead of evaluating it.
     public static func neutraliseFormula(_ cell: String) -> String {
         guard let first = cell.unicodeScalars.first else { return cell }
         switch first {
-        case "=", "+", "-", "@": return "'" + cell
+        case "=", "+", "-", "@", "\t", "\r": return "'" + cell
         default: return cell
         }
     }

@@ -7,9 +7,10 @@ enum GenerateCommand: PanoramaCommand {
     static let name = "generate"
     static let abstract = "Write realistic synthetic monthly deliveries with a known truth."
     static let discussion = """
-        One folder per month (DIR/YYYY-MM/) with customers.csv, usage.csv, surveys.csv and \
-        complaints.csv. The truth (driver coefficients, planted bad rows by code, churners) goes to \
-        DIR/_truth.json and every planted bad row to DIR/_planted.csv.
+        One folder per month (DIR/YYYY-MM/) with customers.csv, usage.csv, surveys.csv, \
+        complaints.csv and contacts.csv. The truth (driver and churn coefficients, planted bad rows by \
+        code, planted month-over-month shifts, the follow-up effect) goes to DIR/_truth.json and every \
+        planted bad row to DIR/_planted.csv.
         """
 
     static let out = OptionSpec.value("--out", "DIR", help: "The folder to write the deliveries to.", required: true)
@@ -20,7 +21,10 @@ enum GenerateCommand: PanoramaCommand {
     static let encoding = OptionSpec.value("--encoding", "utf-8|gb18030", help: "The text encoding of the files.", default: "utf-8")
     static let dirty = OptionSpec.value("--dirty", "RATE", help: "The share of rows made bad on purpose, 0 to 0.5.", default: "0.01")
 
-    static let options = [out, start, months, customers, seed, encoding, dirty]
+    static let noShifts = OptionSpec.flag("--no-shifts", help: "Plant no real month-over-month changes (shifts in the truth).")
+    static let noContacts = OptionSpec.flag("--no-contacts", help: "Do not deliver contacts.csv (the call centre still works the lists).")
+
+    static let options = [out, start, months, customers, seed, encoding, dirty, noShifts, noContacts]
 
     static func run(_ parsed: ParsedArguments) throws -> ExitCode {
         let folder = try parsed.string(out)
@@ -35,7 +39,8 @@ enum GenerateCommand: PanoramaCommand {
             throw PanoramaError.usage("--dirty expects a rate between 0 and 0.5")
         }
         let options = GeneratorOptions(start: first.description, months: monthCount, customers: customerCount, seed: seedValue,
-                                       encoding: textEncoding.rawValue, dirtyRate: rate)
+                                       encoding: textEncoding.rawValue, dirtyRate: rate, shifts: !parsed.isSet(noShifts),
+                                       contacts: !parsed.isSet(noContacts))
         _ = try SyntheticDeliveryGenerator(options: options).write(to: URL(fileURLWithPath: folder))
         FileHandle.standardError.write("generated \(monthCount) months of deliveries for \(customerCount) customers in \(folder) (truth in \(folder)/_truth.json)\n".data(using: .utf8)!)
         return .ok

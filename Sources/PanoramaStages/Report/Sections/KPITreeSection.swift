@@ -1,5 +1,6 @@
-/// The KPI panorama tree of the province: one card per KPI with value, change, target, gap, base
-/// and previous value, grouped as `ReportKPICatalogue.tree`; says why hv_retention is missing.
+/// The KPI panorama tree of the province: one card per KPI with value and its 95 % interval, change
+/// and whether it is beyond sampling noise, target, gap, base and previous value, grouped as
+/// `ReportKPICatalogue.tree`; says why hv_retention is missing.
 struct KPITreeSection: ReportSection {
     let page: PanoramaHTML
     let id = "tree"
@@ -32,10 +33,14 @@ struct KPITreeSection: ReportSection {
             let missing = kpi == "hv_retention" ? (retentionNote() ?? t("none")) : t("none")
             return s + "<div class=\"value\">\(e(t("none")))</div><div class=\"sub\">\(e(missing))</div></div>"
         }
-        s += "<div class=\"value\">\(value(row))</div>"
-        s += "<div class=\"sub\">" + changeHTML(row) + "</div>"
+        s += "<div class=\"value\">\(value(row))\(intervalHTML(row))</div>"
+        let change = changeHTML(row)
+        if !change.isEmpty {
+            let significance = isSmallBase(row) ? "" : significanceHTML(row)
+            s += "<div class=\"sub\">" + change + (significance.isEmpty ? "" : " " + significance) + "</div>"
+        }
         if let target = row.target {
-            var line = "\(e(t("node.target"))) \(ReportText.fixed(target, ReportKPICatalogue.decimals(kpi)))"
+            var line = "\(e(t("node.target"))) \(ReportKPICatalogue.targetText(kpi, target))"
             if let gap = row.targetGap {
                 line += " · \(e(t("node.gap"))) \(ReportText.signed(gap, 1))\(ChangeMark.unitSymbol(row.momUnit))"
             }
@@ -48,7 +53,8 @@ struct KPITreeSection: ReportSection {
         }
         do {
             s += "<div class=\"sub muted\">\(e(t("node.base"))) \(ReportText.fixed(Double(row.base), 0))"
-            if let prev = row.prevValue { s += " · \(e(t("node.prev"))) \(ReportText.fixed(prev, ReportKPICatalogue.decimals(kpi)))" }
+            if isSmallBase(row) { s += " " + smallBaseHTML(row) }
+            if let prev = row.prevValue { s += " · \(e(t("node.prev"))) \(ReportKPICatalogue.valueText(kpi, prev))" }
             s += "</div>"
         }
         return s + "</div>"
