@@ -49,6 +49,9 @@ public struct PipelineConfig: Sendable {
     public var inputPath: String
     public var warehousePath: String
     public var reportsPath: String
+    /// The largest delivery a stage reads (`max_delivery_size`, default 8 GiB): a larger file is
+    /// refused with exit 3 before it is read.
+    public var maxDeliveryBytes: Int = PipelineConfig.defaultMaxDeliveryBytes
     /// The stages in file order; ids are unique once the config is validated.
     public var stages: [StageConfig] {
         didSet { stageIndex = PipelineConfig.index(stages) }
@@ -56,7 +59,9 @@ public struct PipelineConfig: Sendable {
     /// Position in `stages` of each id (its first occurrence), so `stage(_:)` is a lookup.
     private var stageIndex: [String: Int] = [:]
 
-    static let topKeys = ["name", "province", "month", "encoding", "paths", "stages"]
+    static let topKeys = ["name", "province", "month", "encoding", "paths", "max_delivery_size", "stages"]
+    /// 8 GiB.
+    public static let defaultMaxDeliveryBytes = 8 << 30
     static let pathKeys = ["input", "warehouse", "reports"]
     /// The keys every stage takes, whatever its kind.
     public static let stageKeys = ["id", "kind", "needs"]
@@ -120,9 +125,10 @@ public struct PipelineConfig: Sendable {
             let text = try string(m, "month")
             if text == "previous" { config.month = .previous }
             else if let month = Month(key: text) { config.month = .fixed(month) }
-            else { throw ConfigError(location: m.location, message: "month must be `previous` or YYYY-MM, not `\(text)`") }
+            else { throw ConfigError(location: m.location, message: "month must be `previous` or YYYY-MM, not `\(MessageText.excerpt(text))`") }
         }
         if let e = top.value(for: "encoding") { try config.readEncoding(e) }
+        if let m = top.value(for: "max_delivery_size") { config.maxDeliveryBytes = try byteSize(m, "max_delivery_size") }
         if let p = top.value(for: "paths") {
             guard case .mapping(let paths) = p else { throw ConfigError(location: p.location, message: "paths must be a mapping {input, warehouse, reports}") }
             try checkKeys(paths, allowed: pathKeys, what: "paths")
@@ -166,9 +172,28 @@ public struct PipelineConfig: Sendable {
     static func encodingValue(_ node: YAMLNode) throws -> InputEncoding {
         let text = try string(node, "encoding")
         guard let e = InputEncoding(name: text) else {
-            throw ConfigError(location: node.location, message: "encoding must be utf-8 or gb18030, not `\(text)`")
+            throw ConfigError(location: node.location, message: "encoding must be utf-8 or gb18030, not `\(MessageText.excerpt(text))`")
         }
         return e
+    }
+
+    /// A size in bytes: an integer, or a number with `KiB`, `MiB`, `GiB` or `TiB` (`8GiB`, `512 MiB`).
+    static func byteSize(_ node: YAMLNode, _ what: String) throws -> Int {
+        let problem = ConfigError(location: node.location, message: "\(what) must be a size such as 8GiB, 512MiB or a number of bytes, not `\(MessageText.excerpt(node.scalar?.text ?? node.kindName))`")
+        guard case .scalar(let s) = node else { throw problem }
+        var bytes: Double
+        switch s.value {
+        case .int(let n): bytes = Double(n)
+        case .double(let d): bytes = d
+        default:
+            let text = s.text.trimmingCharacters(in: .whitespaces)
+            let units: [(String, Double)] = [("TiB", 1_099_511_627_776), ("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024)]
+            guard let (suffix, factor) = units.first(where: { text.hasSuffix($0.0) }),
+                  let number = Double(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)) else { throw problem }
+            bytes = number * factor
+        }
+        guard bytes >= 1, bytes < 9.0e18, bytes == bytes.rounded() else { throw problem }
+        return Int(bytes)
     }
 
     static func stage(_ node: YAMLNode) throws -> StageConfig {
@@ -204,7 +229,7 @@ public struct PipelineConfig: Sendable {
     /// Applies `stage.key=value` (value read as a YAML flow value, e.g. `0.1`, `[a, b]`, `{x: 1}`).
     mutating func apply(override: String) throws {
         guard let eq = override.firstIndex(of: "="), let dot = override[..<eq].firstIndex(of: ".") else {
-            throw ConfigError(location: nil, message: "--set expects stage.key=value, got `\(override)`")
+            throw ConfigError(location: nil, message: "--set expects stage.key=value, got `\(MessageText.excerpt(override))`")
         }
         let stageId = String(override[..<dot])
         let key = String(override[override.index(after: dot)..<eq])
@@ -214,10 +239,10 @@ public struct PipelineConfig: Sendable {
         }
         guard let index = stageIndex[stageId] else {
             let hint = didYouMean(stageId, among: stages.map(\.id)).map { "; did you mean `\($0)`?" } ?? ""
-            throw ConfigError(location: nil, message: "--set \(override): no stage `\(stageId)` in \(file)\(hint)")
+            throw ConfigError(location: nil, message: "--set \(MessageText.excerpt(override)): no stage `\(MessageText.excerpt(stageId))` in \(file)\(hint)")
         }
         guard !key.isEmpty, !PipelineConfig.stageKeys.contains(key) else {
-            throw ConfigError(location: nil, message: "--set \(override): `\(key)` is not a parameter that can be set (id, kind and needs are fixed by the pipeline file)")
+            throw ConfigError(location: nil, message: "--set \(MessageText.excerpt(override)): `\(MessageText.excerpt(key))` is not a parameter that can be set (id, kind and needs are fixed by the pipeline file)")
         }
         let prefix = "value: "
         let parsed: YAMLNode
@@ -344,7 +369,7 @@ public struct PipelineConfig: Sendable {
 
     /// Text for a message, cut after 64 characters so a hostile value cannot flood the terminal.
     static func shown(_ text: String) -> String {
-        text.count <= 64 ? text : String(text.prefix(64)) + "… (\(text.count) characters)"
+        text.count <= 64 ? MessageText.excerpt(text) : MessageText.excerpt(text, limit: 64) + " (\(text.count) characters)"
     }
 
     /// The encoding of a source (per-source override, else the pipeline default).
@@ -359,7 +384,7 @@ public struct PipelineConfig: Sendable {
         for (key, _) in m.entries where !allowed.contains(key.text) {
             let hint = didYouMean(key.text, among: allowed).map { "; did you mean `\($0)`?" } ?? ""
             let known = allowed.isEmpty ? "it takes none" : "known: \(allowed.joined(separator: ", "))"
-            throw ConfigError(location: key.location, message: "unknown key `\(key.text)` in \(what) (\(known))\(hint)")
+            throw ConfigError(location: key.location, message: "unknown key `\(MessageText.excerpt(key.text))` in \(what) (\(known))\(hint)")
         }
     }
 

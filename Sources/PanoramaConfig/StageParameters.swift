@@ -48,7 +48,7 @@ extension StageConfig {
         for (k, v) in m.entries {
             if let allowed, !allowed.contains(k.text) {
                 let hint = didYouMean(k.text, among: allowed).map { "; did you mean `\($0)`?" } ?? ""
-                throw ConfigError(location: k.location, message: "unknown key `\(k.text)` in \(id).\(key) (known: \(allowed.joined(separator: ", ")))\(hint)")
+                throw ConfigError(location: k.location, message: "unknown key `\(MessageText.excerpt(k.text))` in \(id).\(key) (known: \(allowed.joined(separator: ", ")))\(hint)")
             }
             out.append((k.text, try StageConfig.number(v, "\(id).\(key).\(k.text)")))
         }
@@ -60,7 +60,7 @@ extension StageConfig {
         switch s.value {
         case .int(let i): return Double(i)
         case .double(let d): return d
-        default: throw ConfigError(location: node.location, message: "\(what) must be a number, not `\(s.text)`")
+        default: throw ConfigError(location: node.location, message: "\(what) must be a number, not `\(MessageText.excerpt(s.text))`")
         }
     }
 

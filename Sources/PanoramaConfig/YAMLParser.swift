@@ -1,3 +1,4 @@
+import PanoramaCore
 import Foundation
 
 /// Parser for the YAML subset used by Panorama pipeline files (`pipelines/*.yaml`).
@@ -294,7 +295,7 @@ struct YAMLParser {
             // Position is on the ':' after `key`.
             if let first = seen[key.text] {
                 throw ConfigError(
-                    "duplicate key '\(key.text)' (first defined at line \(first.line), column \(first.column))",
+                    "duplicate key '\(MessageText.excerpt(key.text))' (first defined at line \(first.line), column \(first.column))",
                     at: key.location)
             }
             seen[key.text] = key.location
@@ -470,7 +471,7 @@ struct YAMLParser {
             let key = (c == "\"" || c == "'") ? try parseQuoted() : try parsePlain(flow: true)
             if let first = seen[key.text] {
                 throw ConfigError(
-                    "duplicate key '\(key.text)' (first defined at line \(first.line), column \(first.column))",
+                    "duplicate key '\(MessageText.excerpt(key.text))' (first defined at line \(first.line), column \(first.column))",
                     at: key.location)
             }
             seen[key.text] = key.location
@@ -709,7 +710,7 @@ struct YAMLParser {
         let intDigits = digits(&i)
         if intDigits > 0 && i == s.count {
             guard let v = Int(text) else {
-                throw error("integer '\(text)' is out of range; quote it to use it as a string", at: index)
+                throw error("integer '\(MessageText.excerpt(text))' is out of range; quote it to use it as a string", at: index)
             }
             return .int(v)
         }

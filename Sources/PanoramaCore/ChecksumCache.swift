@@ -34,6 +34,20 @@ public final class ChecksumCache: @unchecked Sendable {
         return digest
     }
 
+    /// The digest of the file now at `path` (read and hashed unless this process already hashed the
+    /// unchanged file), or nil when there is no such file.
+    public func sha256(ofFileAt path: String) -> String? {
+        guard let stamp = ChecksumCache.stamp(path) else { return nil }
+        lock.lock()
+        let cached = entries[path]
+        lock.unlock()
+        if let cached, cached.size == stamp.size, cached.seconds == stamp.seconds, cached.nanoseconds == stamp.nanoseconds {
+            return cached.sha256
+        }
+        guard let bytes = try? FileIO.read(path) else { return nil }
+        return sha256(of: bytes, at: path)
+    }
+
     /// Records the digest of the file now at `path` (called right after writing it).
     public func remember(_ sha256: String, for path: String) {
         guard let stamp = ChecksumCache.stamp(path) else { return }

@@ -9,6 +9,10 @@ public enum ExitCode: Int32, Sendable, Codable {
     case dataQuality = 3
     /// Another run holds the warehouse lock.
     case locked = 4
+    /// Stopped by SIGINT (128 + 2, as shells report it).
+    case interrupted = 130
+    /// Stopped by SIGTERM (128 + 15).
+    case terminated = 143
 }
 
 /// An error a person can act on: what happened, where, and which exit code it maps to.

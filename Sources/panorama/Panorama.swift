@@ -30,19 +30,29 @@ struct Panorama {
         }
         let word = arguments.removeFirst()
         do {
+            if let problem = FaultInjection.shared.problem { throw PanoramaError.usage(problem) }
             let command = try command(named: word)
             switch try CommandLineParser.parse(arguments, for: command) {
             case .help:
                 print(HelpText.command(command))
-                exit(ExitCode.ok.rawValue)
+                finish(.ok)
             case .parsed(let parsed):
-                exit(try command.run(parsed).rawValue)
+                finish(try command.run(parsed))
             }
         } catch {
             let (code, message) = PipelineRunner.classify(error)
             FileHandle.standardError.write(("error: " + message + "\n").data(using: .utf8)!)
-            exit(code.rawValue)
+            finish(code)
         }
+    }
+
+    /// Exits with `code`; with `PANORAMA_FAULT` set, first says on stderr which calls were counted and
+    /// which faults were injected (tests count a run's renames this way before failing each in turn).
+    static func finish(_ code: ExitCode) -> Never {
+        if let summary = FaultInjection.shared.summary {
+            FileHandle.standardError.write((summary + "\n").data(using: .utf8)!)
+        }
+        exit(code.rawValue)
     }
 
     /// The command called `word` (or spelt so by one of its aliases); a usage error with the closest

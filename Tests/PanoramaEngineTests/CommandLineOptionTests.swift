@@ -22,12 +22,12 @@ struct CommandLineOptionTests {
     func unknownOption() throws {
         let ws = workspace()
         guard let a = try CommandLineTests.run(["generate", "--out", "g", "--start", "2026-01", "--customer", "5"], in: ws.path),
-              let b = try CommandLineTests.run(["plan", "--months", "2026-01..2026-02"]),
+              let b = try CommandLineTests.run(["plan", "--stages", "ingest"]),
               let c = try CommandLineTests.run(["plan", "--xyz"]),
               let d = try CommandLineTests.run(["valdate"]) else { return }
         #expect(a.code == 2 && a.err.contains("panorama generate: unknown option --customer; did you mean --customers?"), "\(a.err)")
         #expect(a.err.contains("see `panorama generate --help`"), "\(a.err)")
-        #expect(b.code == 2 && b.err.contains("panorama plan: unknown option --months; did you mean --month?"), "\(b.err)")
+        #expect(b.code == 2 && b.err.contains("panorama plan: unknown option --stages; did you mean --stage?"), "\(b.err)")
         #expect(c.code == 2 && c.err.contains("panorama plan: unknown option --xyz") && !c.err.contains("did you mean"), "\(c.err)")
         #expect(d.code == 2 && d.err.contains("unknown command `valdate`; did you mean `validate`?"), "\(d.err)")
         #expect(!FileManager.default.fileExists(atPath: ws.path + "/g"))

@@ -70,9 +70,15 @@ struct KPIStageTests {
         #expect(ws.run(try config(ws), RunOptions(months: .range(Month(key: "2026-09")!, Month(key: "2026-10")!))).exitCode == .ok)
         // Cut September's partition back to the fourteen columns of SPEC §4 before 4.1.
         let path = "warehouse/kpi/month=2026-09/part-0.csv"
-        let old = String(decoding: ws.read(path)!, as: UTF8.self).split(separator: "\n")
+        let published = ws.read(path)!
+        let old = String(decoding: published, as: UTF8.self).split(separator: "\n")
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(14).joined(separator: ",") }.joined(separator: "\n") + "\n"
         ws.write(path, old)
+        // As the older version published it: its manifest lists that file (a stage refuses to read a
+        // partition its manifest does not describe).
+        let manifestPath = "warehouse/_manifests/2026-09/kpi.json"
+        ws.write(manifestPath, String(decoding: ws.read(manifestPath)!, as: UTF8.self)
+            .replacingOccurrences(of: SHA256Digest.hex(published), with: SHA256Digest.hex(Array(old.utf8))))
         var options = RunOptions(months: .one(Month(key: "2026-10")!))
         options.selection.stages = ["kpi"]
         let outcome = ws.run(try config(ws), options)

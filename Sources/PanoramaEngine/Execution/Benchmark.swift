@@ -34,6 +34,15 @@ public struct Benchmark {
     /// Runs the earlier months (untimed, only when their manifests are missing), then the last month.
     public func run() throws -> (stages: [BenchStage], checks: [(String, Bool)], total: Double) {
         let warehouse = Warehouse(root: config.warehousePath)
+        // Like every command that touches the warehouse, first complete or undo an interrupted publish.
+        let lock = try WarehouseLock(warehouse: warehouse.root)
+        do {
+            try PipelineRunner.recover(warehouse, config, log: log)
+            lock.release()
+        } catch {
+            lock.release()
+            throw error
+        }
         let last = months.last!
         let lastStage = config.orderedStageIds.last!
         for m in months.dropLast() where !warehouse.stageSucceeded(m, stage: lastStage) {
@@ -42,7 +51,8 @@ public struct Benchmark {
             guard outcome.exitCode == .ok else { throw PanoramaError(outcome.exitCode, "setting up \(m) failed: \(outcome.error ?? "")") }
         }
         var stages: [BenchStage] = []
-        var runner = PipelineRunner(config: config, options: RunOptions(months: .one(last)), log: log, registry: registry)
+        // Every stage of the timed month runs, current or not.
+        var runner = PipelineRunner(config: config, options: RunOptions(months: .one(last), force: true), log: log, registry: registry)
         runner.afterStage = { id, month, seconds in
             let manifest = warehouse.manifest(month, stage: id)
             let rowsIn = (manifest?.inputs ?? []).compactMap(\.rows).reduce(0, +)

@@ -2,63 +2,61 @@ import PanoramaConfig
 import PanoramaCore
 
 /// `panorama plan`: for each stage in order, whether its outputs for a month exist and are current
-/// against the checksums of its inputs recorded in its manifest.
+/// against its inputs' checksums, its parameters and the program (what `run` would skip).
 public struct PlanEntry: Sendable {
     public var stage: String
     public var kind: String
-    /// `current`, `stale`, `missing` or `failed`.
+    /// `current`, `stale`, `missing`, `failed` or `publishing`.
     public var state: String
     public var reason: String
 }
 
 public enum Planner {
-    public static func plan(_ config: PipelineConfig, month: Month) -> [PlanEntry] {
+    /// What `plan` found before planning: the pid of a run in progress (then nothing was repaired,
+    /// and stages that run is working on show as they were), or what was repaired.
+    public enum Preparation: Sendable {
+        case ready
+        /// A run holds the warehouse lock (its pid, when it could be read).
+        case runInProgress(pid: Int32?)
+    }
+
+    /// Completes or undoes publishes an earlier run left interrupted (as `run` does first), unless a
+    /// run holds the warehouse; each repair is logged as a warning. A warehouse that does not exist
+    /// yet is left alone. Plan only reports, so a warehouse it cannot lock or repair (read-only, say)
+    /// is planned as it is, with a warning.
+    public static func prepare(_ config: PipelineConfig, log: RunLogger) -> Preparation {
+        guard FileIO.exists(config.warehousePath) else { return .ready }
+        do {
+            switch try WarehouseLock.attempt(warehouse: config.warehousePath) {
+            case .held(let pid, _):
+                return .runInProgress(pid: pid)
+            case .acquired(let lock):
+                defer { lock.release() }
+                try PipelineRunner.recover(Warehouse(root: config.warehousePath), config, log: log)
+            }
+        } catch {
+            log.warning(nil, nil, "\(PipelineRunner.classify(error).1); planned without repairing anything")
+        }
+        return .ready
+    }
+
+    /// The plan for one month: `stages` (default: all) in run order, each with its state. A stage
+    /// is stale when anything it was made from changed, or when a stage upstream of it is not current.
+    public static func plan(_ config: PipelineConfig, month: Month, stages selected: [String]? = nil) -> [PlanEntry] {
         let warehouse = Warehouse(root: config.warehousePath)
         var entries: [PlanEntry] = []
-        var states: [String: String] = [:]
+        var states: [String: Freshness.State] = [:]
         for id in config.orderedStageIds {
             guard let stage = config.stage(id) else { continue }
-            var entry = PlanEntry(stage: id, kind: stage.kind, state: "current", reason: "")
-            if let manifest = warehouse.manifest(month, stage: id) {
-                if manifest.status != .ok {
-                    entry.state = "failed"
-                    entry.reason = manifest.error ?? "the last run of this stage failed"
-                } else if let changed = firstChanged(manifest.inputs) {
-                    entry.state = "stale"
-                    entry.reason = "input \(changed) changed since run \(manifest.runId)"
-                } else if let changed = firstChanged(manifest.outputs) {
-                    entry.state = "stale"
-                    entry.reason = "output \(changed) was modified or removed"
-                } else if let up = stage.needs.first(where: { states[$0] != "current" }) {
-                    entry.state = "stale"
-                    entry.reason = "upstream stage `\(up)` is \(states[up] ?? "missing")"
-                } else if let up = stage.needs.first(where: { upstreamNewer(warehouse, month, $0, than: manifest) }) {
-                    entry.state = "stale"
-                    entry.reason = "upstream stage `\(up)` ran after it"
-                } else {
-                    entry.reason = "run \(manifest.runId) at \(manifest.finished)"
-                }
-            } else {
-                entry.state = "missing"
-                entry.reason = "no manifest for \(month)"
+            let fresh = warehouse.freshness(of: stage, month: month, config: config)
+            var entry = PlanEntry(stage: id, kind: stage.kind, state: fresh.state.rawValue, reason: fresh.reason)
+            if fresh.state == .current, let up = stage.needs.first(where: { states[$0] != .current }) {
+                entry.state = Freshness.State.stale.rawValue
+                entry.reason = "upstream stage `\(up)` is \(states[up]?.rawValue ?? "missing")"
             }
-            states[id] = entry.state
-            entries.append(entry)
+            states[id] = Freshness.State(rawValue: entry.state)
+            if selected?.contains(id) ?? true { entries.append(entry) }
         }
         return entries
-    }
-
-    /// The path of the first recorded file whose checksum differs from the file now on disk.
-    static func firstChanged(_ files: [LineageEntry]) -> String? {
-        for f in files {
-            guard let bytes = try? FileIO.read(f.path) else { return f.path }
-            if SHA256Digest.hex(bytes) != f.sha256 { return f.path }
-        }
-        return nil
-    }
-
-    static func upstreamNewer(_ warehouse: Warehouse, _ month: Month, _ id: String, than manifest: StageManifest) -> Bool {
-        guard let up = warehouse.manifest(month, stage: id)?.finished else { return false }
-        return up > manifest.started
     }
 }

@@ -51,3 +51,32 @@ public struct LineageEntry: Sendable, Equatable {
         self.init(kind: kind, name: name, month: month, path: path, rows: json["rows"]?.intValue, sha256: sha)
     }
 }
+
+/// An input a stage looked for and did not find (an optional partition or delivery). Recorded in
+/// the manifest so that the stage reads as stale once the input appears.
+public struct MissingInput: Sendable, Equatable {
+    public var kind: LineageEntry.Kind
+    public var name: String
+    public var month: Month
+    public var path: String
+
+    public init(kind: LineageEntry.Kind, name: String, month: Month, path: String) {
+        self.kind = kind
+        self.name = name
+        self.month = month
+        self.path = path
+    }
+
+    /// The manifest form; keys in a fixed order.
+    public var json: JSONValue {
+        .object([("kind", .string(kind.rawValue)), ("name", .string(name)), ("month", .string(month.description)), ("path", .string(path))])
+    }
+
+    /// Reads the manifest form; nil when a field is missing or malformed.
+    public init?(json: JSONValue) {
+        guard let kindText = json["kind"]?.stringValue, let kind = LineageEntry.Kind(rawValue: kindText),
+              let name = json["name"]?.stringValue, let monthText = json["month"]?.stringValue,
+              let month = Month(key: monthText), let path = json["path"]?.stringValue else { return nil }
+        self.init(kind: kind, name: name, month: month, path: path)
+    }
+}

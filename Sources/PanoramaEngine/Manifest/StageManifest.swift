@@ -27,17 +27,27 @@ public struct StageManifest: Sendable {
     public var parameters: JSONValue
     public var configSha256: String
     public var version: String
+    /// The parameters of the stages upstream of this one, by id (a stage may read them).
+    public var upstreamParameters: JSONValue
+    /// The pipeline-wide settings stages read (province, encodings).
+    public var pipelineSettings: JSONValue
+    /// SHA-256 of the program that made the outputs.
+    public var programSha256: String
     public var inputs: [LineageEntry]
+    /// Optional inputs the stage looked for and did not find.
+    public var missingInputs: [MissingInput]
     public var outputs: [LineageEntry]
     /// The stage kind's own record (see `ManifestQuality`); read it with `quality(_:)`.
     public var qualityJSON: JSONValue
     public var warnings: [String]
     public var error: String?
 
-    /// A manifest from its values.
+    /// A manifest from its values; `fingerprint` gives the parameters, version and what else the
+    /// outputs were made from.
     public init(stage: String, kind: String, month: Month, runId: String, started: String, finished: String,
-                status: Status, parameters: JSONValue, configSha256: String, version: String,
-                inputs: [LineageEntry], outputs: [LineageEntry], qualityJSON: JSONValue, warnings: [String], error: String?) {
+                status: Status, fingerprint: StageFingerprint, configSha256: String,
+                inputs: [LineageEntry], missingInputs: [MissingInput], outputs: [LineageEntry], qualityJSON: JSONValue,
+                warnings: [String], error: String?) {
         self.stage = stage
         self.kind = kind
         self.month = month
@@ -45,14 +55,24 @@ public struct StageManifest: Sendable {
         self.started = started
         self.finished = finished
         self.status = status
-        self.parameters = parameters
+        self.parameters = fingerprint.parameters
         self.configSha256 = configSha256
-        self.version = version
+        self.version = fingerprint.version
+        self.upstreamParameters = fingerprint.upstreamParameters
+        self.pipelineSettings = fingerprint.pipeline
+        self.programSha256 = fingerprint.program
         self.inputs = inputs
+        self.missingInputs = missingInputs
         self.outputs = outputs
         self.qualityJSON = qualityJSON
         self.warnings = warnings
         self.error = error
+    }
+
+    /// What the outputs were made from besides the input files, as recorded.
+    public var fingerprint: StageFingerprint {
+        StageFingerprint(parameters: parameters, upstreamParameters: upstreamParameters, pipeline: pipelineSettings,
+                         version: version, program: programSha256)
     }
 
     /// The kind's quality record, typed; nil when absent or of another type.
@@ -71,7 +91,11 @@ public struct StageManifest: Sendable {
             ("parameters", parameters),
             ("config_sha256", .string(configSha256)),
             ("version", .string(version)),
+            ("program_sha256", .string(programSha256)),
+            ("upstream_parameters", upstreamParameters),
+            ("pipeline", pipelineSettings),
             ("inputs", .array(inputs.map(\.json))),
+            ("missing_inputs", .array(missingInputs.map(\.json))),
             ("outputs", .array(outputs.map(\.json))),
             ("quality", qualityJSON),
             ("warnings", .array(warnings.map { .string($0) })),
@@ -90,11 +114,15 @@ public struct StageManifest: Sendable {
             return parsed.count == items.count ? parsed : nil
         }
         guard let inputs = entries("inputs"), let outputs = entries("outputs") else { return nil }
+        let fingerprint = StageFingerprint(parameters: json["parameters"] ?? .object([]),
+                                           upstreamParameters: json["upstream_parameters"] ?? .object([]),
+                                           pipeline: json["pipeline"] ?? .object([]), version: json["version"]?.stringValue ?? "",
+                                           program: json["program_sha256"]?.stringValue ?? "")
         self.init(stage: stage, kind: kind, month: month, runId: json["run_id"]?.stringValue ?? "",
                   started: json["started"]?.stringValue ?? "", finished: json["finished"]?.stringValue ?? "",
-                  status: status, parameters: json["parameters"] ?? .object([]),
-                  configSha256: json["config_sha256"]?.stringValue ?? "", version: json["version"]?.stringValue ?? "",
-                  inputs: inputs, outputs: outputs, qualityJSON: json["quality"] ?? .object([]),
+                  status: status, fingerprint: fingerprint, configSha256: json["config_sha256"]?.stringValue ?? "",
+                  inputs: inputs, missingInputs: (json["missing_inputs"]?.arrayValue ?? []).compactMap(MissingInput.init(json:)),
+                  outputs: outputs, qualityJSON: json["quality"] ?? .object([]),
                   warnings: json["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                   error: json["error"]?.stringValue)
     }

@@ -43,12 +43,15 @@ public final class StageIO: @unchecked Sendable {
     let warehouse: Warehouse
     let registry: StageRegistry
     let beforePublish: (() throws -> Void)?
+    /// Stop requests (SIGTERM/SIGINT), honoured whenever the stage reads or publishes.
+    let control: RunControl?
     private let lock = NSLock()
     private var readEntries: [LineageEntry] = []
-    private var publishedEntries: [LineageEntry] = []
+    private var missingEntries: [MissingInput] = []
+    private var stagedFiles: [StagedFile] = []
 
     init(config: PipelineConfig, stage: StageConfig, month: Month, runId: String, log: RunLogger, warehouse: Warehouse,
-         registry: StageRegistry, beforePublish: (() throws -> Void)? = nil) {
+         registry: StageRegistry, beforePublish: (() throws -> Void)? = nil, control: RunControl? = nil) {
         self.config = config
         self.stage = stage
         self.month = month
@@ -57,17 +60,35 @@ public final class StageIO: @unchecked Sendable {
         self.warehouse = warehouse
         self.registry = registry
         self.beforePublish = beforePublish
+        self.control = control
     }
 
     /// Partitions read so far, in the order they were asked for.
     public var reads: [LineageEntry] { lock.withLock { readEntries } }
-    /// Partitions and files published so far.
-    var published: [LineageEntry] { lock.withLock { publishedEntries } }
+    /// Optional inputs looked for and not found.
+    var missingInputs: [MissingInput] { lock.withLock { missingEntries } }
+    /// Partitions and files staged for publishing so far, as they will be published.
+    var published: [LineageEntry] { lock.withLock { stagedFiles.map(\.entry) } }
+    /// The staged files themselves (committed, or discarded, by the engine after the stage returns).
+    var staged: [StagedFile] { lock.withLock { stagedFiles } }
+
+    private func noteMissing(_ kind: LineageEntry.Kind, _ name: String, _ month: Month, _ path: String) {
+        lock.withLock {
+            if !missingEntries.contains(where: { $0.path == path }) {
+                missingEntries.append(MissingInput(kind: kind, name: name, month: month, path: path))
+            }
+        }
+    }
 
     // MARK: - Warehouse partitions
 
-    /// Whether a partition is published.
-    public func has(_ table: TableSchema, _ month: Month) -> Bool { warehouse.hasPartition(table.name, month) }
+    /// Whether a partition is published (a partition found missing is recorded, so the stage reads
+    /// as stale once it appears).
+    public func has(_ table: TableSchema, _ month: Month) -> Bool {
+        if warehouse.hasPartition(table.name, month) { return true }
+        noteMissing(.table, table.name, month, warehouse.partitionPath(table.name, month))
+        return false
+    }
 
     /// A partition read as columns, or nil when it is not published.
     public func read(_ table: TableSchema, _ month: Month, columns: [String]? = nil) throws -> ColumnarTable? {
@@ -81,14 +102,16 @@ public final class StageIO: @unchecked Sendable {
 
     /// Several partitions read on all cores; lineage is recorded in request order.
     public func read(_ requests: [PartitionRequest]) throws -> [ColumnarTable?] {
-        for r in requests where r.required && !has(r.table, r.month) { throw missing(r.table, r.month) }
+        try control?.checkpoint()
+        for r in requests where r.required && !warehouse.hasPartition(r.table.name, r.month) { throw missing(r.table, r.month) }
         let results = try parallelMap(requests.count) { k -> (ColumnarTable, LineageEntry)? in
             let r = requests[k]
-            guard let bytes = try partitionBytes(r.table, r.month) else { return nil }
-            let path = warehouse.partitionPath(r.table.name, r.month)
+            guard let (bytes, path, layer) = try partitionBytes(r.table, r.month) else { return nil }
             let table = try ColumnarTable.parse(bytes, name: path, columns: r.columns)
-            return (table, LineageEntry(kind: .table, name: r.table.name, month: r.month, path: path, rows: table.rowCount,
-                                        sha256: warehouse.sha256(of: bytes, at: path)))
+            let entry = LineageEntry(kind: .table, name: r.table.name, month: r.month, path: path, rows: table.rowCount,
+                                     sha256: warehouse.sha256(of: bytes, at: path))
+            try verify(entry, r.table, in: layer)
+            return (table, entry)
         }
         lock.withLock { readEntries += results.compactMap { $0?.1 } }
         return results.map { $0?.0 }
@@ -97,18 +120,43 @@ public final class StageIO: @unchecked Sendable {
     /// A partition's bytes for a stage that streams them itself, or nil when it is not published;
     /// `rows` (counted by the caller) goes into the lineage entry.
     public func readBytes(_ table: TableSchema, _ month: Month, rows: ([UInt8]) throws -> Int) throws -> [UInt8]? {
-        guard let bytes = try partitionBytes(table, month) else { return nil }
-        let path = warehouse.partitionPath(table.name, month)
+        try control?.checkpoint()
+        guard let (bytes, path, layer) = try partitionBytes(table, month) else { return nil }
         let entry = LineageEntry(kind: .table, name: table.name, month: month, path: path, rows: try rows(bytes),
                                  sha256: warehouse.sha256(of: bytes, at: path))
+        try verify(entry, table, in: layer)
         lock.withLock { readEntries.append(entry) }
         return bytes
     }
 
-    private func partitionBytes(_ table: TableSchema, _ month: Month) throws -> [UInt8]? {
-        let path = warehouse.partitionPath(table.name, month)
-        guard FileIO.exists(path) else { return nil }
-        return try FileIO.read(path)
+    private func partitionBytes(_ table: TableSchema, _ month: Month) throws -> (bytes: [UInt8], path: String, layer: Warehouse)? {
+        guard let (path, layer) = warehouse.locatePartition(table.name, month) else {
+            noteMissing(.table, table.name, month, warehouse.partitionPath(table.name, month))
+            return nil
+        }
+        return (try FileIO.read(path), path, layer)
+    }
+
+    /// A partition about to be read must be the one its producer's manifest lists (SPEC §3: a stage
+    /// never reads an upstream whose publish is incomplete): exit 2 when the producer's publish for
+    /// that month was interrupted, or its manifest lists other bytes or another row count.
+    private func verify(_ entry: LineageEntry, _ table: TableSchema, in layer: Warehouse) throws {
+        let producer = stageProducing(table)
+        let place = layer.root == warehouse.root ? "" : " of the configured warehouse \(layer.root)"
+        if layer.publishPending(entry.month, stage: producer) {
+            throw PanoramaError.usage(
+                "stage `\(stage.id)` for \(month) cannot read table `\(table.name)` of \(entry.month): the publish of stage `\(producer)` for \(entry.month)\(place) was interrupted and is incomplete; "
+                    + "run `panorama plan \(config.file) --month \(entry.month)` (or any `panorama run`) on that warehouse to complete or undo it first")
+        }
+        guard let manifest = layer.manifest(entry.month, stage: producer),
+              let listed = manifest.outputs.first(where: { $0.kind == .table && $0.name == table.name && $0.month == entry.month }) else { return }
+        if listed.sha256 != entry.sha256 || (listed.rows != nil && listed.rows != entry.rows) {
+            let found = "sha256 \(entry.sha256.prefix(12))…, \(entry.rows ?? 0) rows"
+            let recorded = "sha256 \(listed.sha256.prefix(12))…, \(listed.rows ?? 0) rows"
+            throw PanoramaError.usage(
+                "stage `\(stage.id)` for \(month) cannot read table `\(table.name)` of \(entry.month): \(entry.path) (\(found)) is not what the manifest of stage `\(producer)`\(place) lists (\(recorded)); "
+                    + "run `panorama run \(config.file) --month \(entry.month) --until \(producer)` to publish it again")
+        }
     }
 
     /// The error for a partition that is not published: exit 2, naming the stage (and the command)
@@ -135,13 +183,23 @@ public final class StageIO: @unchecked Sendable {
     /// The path of a delivered file of this month.
     public func deliveryPath(_ fileName: String) -> String { inputFolder + "/" + fileName }
 
-    /// Whether a delivered file exists this month.
-    public func hasDelivery(_ fileName: String) -> Bool { FileIO.exists(deliveryPath(fileName)) }
-
-    /// A delivered file read whole, with its checksum; missing or unreadable is exit 3.
-    public func delivery(_ fileName: String) throws -> Delivery {
+    /// Whether a delivered file exists this month (a missing one is recorded, so the stage reads
+    /// as stale once it is delivered).
+    public func hasDelivery(_ fileName: String) -> Bool {
         let path = deliveryPath(fileName)
-        let bytes = try FileIO.read(path)
+        if FileIO.exists(path) { return true }
+        noteMissing(.delivery, (fileName as NSString).deletingPathExtension, month, path)
+        return false
+    }
+
+    /// A delivered file read whole, with its checksum; missing, unreadable, not a regular file, or
+    /// larger than `max_delivery_size` or the memory available is exit 3.
+    public func delivery(_ fileName: String) throws -> Delivery {
+        try control?.checkpoint()
+        let path = deliveryPath(fileName)
+        let setting = config.maxDeliveryBytes == PipelineConfig.defaultMaxDeliveryBytes
+            ? "the default `max_delivery_size` (set it at the top of \(config.file))" : "`max_delivery_size` in \(config.file)"
+        let bytes = try FileIO.read(path, limit: (config.maxDeliveryBytes, setting))
         return Delivery(path: path, bytes: bytes, sha256: warehouse.sha256(of: bytes, at: path))
     }
 
@@ -168,7 +226,7 @@ public final class StageIO: @unchecked Sendable {
     /// The manifest of the upstream stage of a kind for a month (default: this month).
     public func manifest<K: StageKind>(of kind: K.Type, month: Month? = nil) -> StageManifest? {
         guard let up = upstream(kind) else { return nil }
-        return warehouse.manifest(month ?? self.month, stage: up.id)
+        return warehouse.visibleManifest(month ?? self.month, stage: up.id)
     }
 
     /// This stage's own manifest for this month, as last written.
@@ -182,27 +240,37 @@ public final class StageIO: @unchecked Sendable {
 
     // MARK: - Publishing
 
-    /// Publishes this month's partitions of the stage as one unit (temp files, sync, rename). Every
-    /// table must be one the stage's kind declares.
+    /// Stages this month's partitions of the stage (written and synced under temporary names). The
+    /// engine publishes everything a stage staged, with its manifest, as one transaction once the
+    /// stage returns (SPEC §3), or discards it when the stage fails. Every table must be one the
+    /// stage's kind declares.
     public func publish(_ outputs: [TableOutput]) throws {
+        try control?.checkpoint()
         let declared = registry.kind(named: stage.kind)?.tables ?? []
         for out in outputs where !declared.contains(out.table) {
             throw PanoramaError.runtime("stage kind `\(stage.kind)` does not declare table `\(out.table.name)`; it cannot publish it")
         }
-        let entries = try warehouse.publish(outputs, month: month, beforeRename: beforePublish)
-        lock.withLock { publishedEntries += entries }
+        let files = try warehouse.stage(outputs, month: month)
+        do {
+            try beforePublish?()
+        } catch {
+            warehouse.discard(files)
+            throw error
+        }
+        add(files)
     }
 
-    /// Writes files outside the warehouse (a report folder), each atomically.
+    /// Stages files for a folder outside the warehouse (a report folder); they are published with
+    /// the stage's partitions and manifest.
     public func write(_ files: [OutputFile], into folder: String) throws {
-        try FileIO.makeDirectory(folder)
-        var entries: [LineageEntry] = []
-        for file in files {
-            let path = folder + "/" + file.name
-            try FileIO.writeAtomically(file.bytes, to: path)
-            entries.append(LineageEntry(kind: .file, name: file.name, month: month, path: path, rows: file.rows,
-                                        sha256: SHA256Digest.hex(file.bytes)))
+        try control?.checkpoint()
+        add(try warehouse.stage(files, into: folder, month: month))
+    }
+
+    private func add(_ files: [StagedFile]) {
+        lock.withLock {
+            let paths = Set(files.map(\.entry.path))
+            stagedFiles = stagedFiles.filter { !paths.contains($0.entry.path) } + files
         }
-        lock.withLock { publishedEntries += entries }
     }
 }

@@ -91,17 +91,17 @@ public struct StageRegistry: @unchecked Sendable {
             guard let kind = kind(named: stage.kind) else {
                 let hint = didYouMean(stage.kind, among: names).map { "; did you mean `\($0)`?" } ?? ""
                 throw ConfigError(location: stage.kindLocation,
-                                  message: "stage `\(stage.id)` has unknown kind `\(stage.kind)` (known kinds: \(names.joined(separator: ", ")))\(hint)")
+                                  message: "stage `\(stage.id)` has unknown kind `\(MessageText.excerpt(stage.kind))` (known kinds: \(names.joined(separator: ", ")))\(hint)")
             }
             let allowed = kind.parameters.map(\.name)
             for entry in stage.params where !allowed.contains(entry.key) {
                 let hint = didYouMean(entry.key, among: allowed).map { "; did you mean `\($0)`?" } ?? ""
                 if let override = entry.override {
-                    throw ConfigError(location: nil, message: "--set \(override): stage kind `\(stage.kind)` has no parameter `\(entry.key)` (known: \(allowed.isEmpty ? "none" : allowed.joined(separator: ", ")))\(hint)")
+                    throw ConfigError(location: nil, message: "--set \(MessageText.excerpt(override)): stage kind `\(stage.kind)` has no parameter `\(MessageText.excerpt(entry.key))` (known: \(allowed.isEmpty ? "none" : allowed.joined(separator: ", ")))\(hint)")
                 }
                 let known = PipelineConfig.stageKeys + allowed
                 throw ConfigError(location: entry.keyLocation,
-                                  message: "unknown key `\(entry.key)` in stage `\(stage.id)` (kind \(stage.kind)) (known: \(known.joined(separator: ", ")))\(hint)")
+                                  message: "unknown key `\(MessageText.excerpt(entry.key))` in stage `\(stage.id)` (kind \(stage.kind)) (known: \(known.joined(separator: ", ")))\(hint)")
             }
             _ = try kind.settings(stage, in: config)
         }

@@ -129,19 +129,21 @@ public struct Cleanse {
                 case .pending(let line, let range, let row):
                     if let customer = row.customer, knownCustomers?.find(customer) == nil {
                         reject(&quarantine, &q, line: lines + line, raw: file.raw(range),
-                               Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(customer)` is not a clean customer of \(month)"))
+                               Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(Check.q(customer))` is not a clean customer of \(month)"))
                         continue
                     }
                     var key = row.key
                     guard key.withUTF8({ accepted.insert($0).inserted }) else {
                         reject(&quarantine, &q, line: lines + line, raw: file.raw(range),
-                               Rejection(.DUPLICATE_KEY, "\(keyName) `\(row.key)` was already accepted earlier in the file"))
+                               Rejection(.DUPLICATE_KEY, "\(keyName) `\(Check.q(row.key))` was already accepted earlier in the file"))
                         continue
                     }
                     clean.appendRow(piece.staging.bytes[row.bytes])
                     q.clean += 1
                     if row.nulledGender { q.nulled["gender", default: 0] += 1 }
                     if row.nulledBirthDate { q.nulled["birth_date", default: 0] += 1 }
+                    if row.cleanedCity { q.controlCharactersRemoved["city", default: 0] += 1 }
+                    if row.cleanedCounty { q.controlCharactersRemoved["county", default: 0] += 1 }
                 }
             }
         }

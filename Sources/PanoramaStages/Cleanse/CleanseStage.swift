@@ -70,7 +70,12 @@ public enum CleanseStage: StageKind {
         report.quality = CleanseQuality(maxRejectRate: settings.maxRejectRate, sources: output.quality,
                                         notDelivered: output.notDelivered).json
         for q in output.quality where !q.extraColumns.isEmpty {
-            report.warnings.append("\(q.file): unknown columns ignored: \(q.extraColumns.joined(separator: ", "))")
+            report.warnings.append("\(q.file): unknown columns ignored: \(MessageText.excerpt(q.extraColumns.joined(separator: ", ")))"
+                                   + DeliveryFile.byteOrderMarkNote(q.extraColumns))
+        }
+        for q in output.quality where !q.controlCharactersRemoved.isEmpty {
+            let fields = q.controlCharactersRemoved.keys.sorted().map { "\($0) in \(q.controlCharactersRemoved[$0]!) row(s)" }
+            report.warnings.append("\(q.file): control characters removed from free text: \(fields.joined(separator: ", "))")
         }
         let tables = output.tables.map { TableOutput($0.table, $0.csv) }
         let counts = output.quality.map { "\($0.source.rawValue) \($0.read)/\($0.clean)/\($0.quarantined)" }

@@ -13,23 +13,49 @@ public struct Rejection: Error, Sendable {
 
 /// Field checks shared by the four sources, each throwing the SPEC §2 code of its first failure.
 enum Check {
+    /// A value as quoted in a detail: at most 200 characters, control characters shown as `\xNN`.
+    static func q(_ value: String) -> String { MessageText.excerpt(value) }
+
     static func required(_ value: String, _ column: String) throws(Rejection) -> String {
         if value.isEmpty { throw Rejection(.MISSING_FIELD, "\(column) is empty") }
         return value
     }
 
+    /// A required key (customer_id, survey_id, …): not empty, and no control character in it.
+    static func key(_ value: String, _ column: String) throws(Rejection) -> String {
+        try plainText(try required(value, column), column)
+    }
+
+    /// A key or enum value must hold no C0 control character (NUL, tab, line breaks, …): BAD_TEXT.
+    static func plainText(_ value: String, _ column: String) throws(Rejection) -> String {
+        if value.utf8.contains(where: { $0 < 0x20 }) {
+            throw Rejection(.BAD_TEXT, "\(column) `\(q(value))` holds a control character")
+        }
+        return value
+    }
+
+    /// Free text (city, county) without its C0 control characters, trimmed again; `cleaned` says
+    /// whether any was removed. Tab, LF and CR stay: they are layout, and a quoted field may hold a
+    /// line break as delivered (SPEC §2, RFC 4180).
+    static func freeText(_ value: String) -> (text: String, cleaned: Bool) {
+        func isControl(_ b: UInt8) -> Bool { b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D }
+        guard value.utf8.contains(where: isControl) else { return (value, false) }
+        let kept = value.utf8.filter { !isControl($0) }
+        return (kept.withUnsafeBufferPointer { FieldNormalizer.normalize($0) }, true)
+    }
+
     static func requiredEnum(_ value: String, _ column: String, _ table: [String: String]) throws(Rejection) -> String {
-        let v = try required(value, column)
+        let v = try plainText(try required(value, column), column)
         guard let code = Vocabulary.lookup(v, in: table) else {
-            throw Rejection(.BAD_ENUM, "\(column) `\(v)` is not one of \(allowed(table))")
+            throw Rejection(.BAD_ENUM, "\(column) `\(q(v))` is not one of \(allowed(table))")
         }
         return code
     }
 
     static func optionalEnum(_ value: String, _ column: String, _ table: [String: String]) throws(Rejection) -> String? {
         if value.isEmpty { return nil }
-        guard let code = Vocabulary.lookup(value, in: table) else {
-            throw Rejection(.BAD_ENUM, "\(column) `\(value)` is not one of \(allowed(table))")
+        guard let code = Vocabulary.lookup(try plainText(value, column), in: table) else {
+            throw Rejection(.BAD_ENUM, "\(column) `\(q(value))` is not one of \(allowed(table))")
         }
         return code
     }
@@ -40,13 +66,13 @@ enum Check {
 
     static func requiredDate(_ value: String, _ column: String) throws(Rejection) -> Day {
         let v = try required(value, column)
-        guard let d = ValueParser.date(v) else { throw Rejection(.BAD_DATE, "\(column) `\(v)` is not a date") }
+        guard let d = ValueParser.date(v) else { throw Rejection(.BAD_DATE, "\(column) `\(q(v))` is not a date") }
         return d
     }
 
     static func requiredDateTime(_ value: String, _ column: String) throws(Rejection) -> DateTime {
         let v = try required(value, column)
-        guard let d = ValueParser.dateTime(v) else { throw Rejection(.BAD_DATE, "\(column) `\(v)` is not a datetime") }
+        guard let d = ValueParser.dateTime(v) else { throw Rejection(.BAD_DATE, "\(column) `\(q(v))` is not a datetime") }
         return d
     }
 
@@ -65,11 +91,11 @@ enum Check {
         }
         let parsed = integer ? ValueParser.integer(value) : ValueParser.decimal(value, ratio: ratio)
         guard case .value(let v) = parsed else {
-            throw Rejection(.BAD_NUMBER, "\(column) `\(value)` is not \(integer ? "an integer" : ratio ? "a ratio" : "a number")")
+            throw Rejection(.BAD_NUMBER, "\(column) `\(q(value))` is not \(integer ? "an integer" : ratio ? "a ratio" : "a number")")
         }
         if v < lo || (hi.map { v > $0 } ?? false) {
             let range = hi.map { "\(formatNumber(lo) ?? "")–\(formatNumber($0) ?? "")" } ?? "≥ \(formatNumber(lo) ?? "")"
-            throw Rejection(.OUT_OF_RANGE, "\(column) `\(value)` is outside \(range)")
+            throw Rejection(.OUT_OF_RANGE, "\(column) `\(q(value))` is outside \(range)")
         }
         return v
     }
@@ -77,14 +103,14 @@ enum Check {
     /// Survey scores: "not answered" tokens read as missing (nil); `required` turns them into MISSING_FIELD.
     static func score(_ value: String, _ column: String, required isRequired: Bool, lo: Int, hi: Int) throws(Rejection) -> Int? {
         if isNotAnswered(value) {
-            if isRequired { throw Rejection(.MISSING_FIELD, "\(column) is not answered (`\(value)`)") }
+            if isRequired { throw Rejection(.MISSING_FIELD, "\(column) is not answered (`\(q(value))`)") }
             return nil
         }
         guard case .value(let v) = ValueParser.integer(value) else {
-            throw Rejection(.BAD_NUMBER, "\(column) `\(value)` is not an integer")
+            throw Rejection(.BAD_NUMBER, "\(column) `\(q(value))` is not an integer")
         }
         guard v >= Double(lo) && v <= Double(hi) else {
-            throw Rejection(.OUT_OF_RANGE, "\(column) `\(value)` is outside \(lo)–\(hi)")
+            throw Rejection(.OUT_OF_RANGE, "\(column) `\(q(value))` is outside \(lo)–\(hi)")
         }
         return Int(v)
     }

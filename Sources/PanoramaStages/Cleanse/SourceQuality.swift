@@ -13,6 +13,8 @@ public struct SourceQuality: Sendable {
     public var quarantinedByCode: [QuarantineCode: Int] = [:]
     /// Optional fields emptied rather than quarantined (customers' gender and birth_date).
     public var nulled: [String: Int] = [:]
+    /// Rows per free-text field (city, county) of clean rows that had control characters removed.
+    public var controlCharactersRemoved: [String: Int] = [:]
     public var extraColumns: [String] = []
 
     public var quarantined: Int { quarantinedByCode.values.reduce(0, +) }
@@ -33,6 +35,7 @@ public struct SourceQuality: Sendable {
                 quarantinedByCode[code].map { (code.rawValue, .int($0)) }
             })),
             ("nulled", .object(nulled.keys.sorted().map { ($0, .int(nulled[$0]!)) })),
+            ("control_characters_removed", .object(controlCharactersRemoved.keys.sorted().map { ($0, .int(controlCharactersRemoved[$0]!)) })),
             ("extra_columns", .array(extraColumns.map { .string($0) })),
         ])
     }
@@ -55,6 +58,9 @@ extension SourceQuality {
         }
         if case .object(let pairs)? = json["nulled"] {
             for (field, rows) in pairs { nulled[field] = rows.intValue ?? 0 }
+        }
+        if case .object(let pairs)? = json["control_characters_removed"] {
+            for (field, rows) in pairs { controlCharactersRemoved[field] = rows.intValue ?? 0 }
         }
         extraColumns = json["extra_columns"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }

@@ -12,6 +12,9 @@ struct PendingRow {
     /// Optional fields emptied (customers' gender, birth_date).
     var nulledGender = false
     var nulledBirthDate = false
+    /// Free-text fields that had control characters removed (customers' city, county).
+    var cleanedCity = false
+    var cleanedCounty = false
 }
 
 /// The per-row field rules of SPEC §2.1–2.5. Checks run in the column order of the SPEC tables; the
@@ -56,18 +59,20 @@ struct SourceRules {
     }
 
     private func customer(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
-        let id = try Check.required(v[0], "customer_id")
+        let id = try Check.key(v[0], "customer_id")
         let rawMsisdn = try Check.required(v[1], "msisdn")
         guard let msisdn = Check.msisdn(rawMsisdn) else {
-            throw Rejection(.BAD_MSISDN, "msisdn `\(rawMsisdn)` is not an 11-digit mobile number starting with 1")
+            throw Rejection(.BAD_MSISDN, "msisdn `\(Check.q(rawMsisdn))` is not an 11-digit mobile number starting with 1")
         }
-        let city = try Check.required(v[2], "city")
-        let county = v[3]
+        let (cityText, cityCleaned) = Check.freeText(v[2])
+        let city = try Check.required(cityText, "city")
+        let (county, countyCleaned) = Check.freeText(v[3])
         let brand = try Check.requiredEnum(v[4], "brand", Vocabulary.brand)
         let vip = v[5].isEmpty ? "none" : try Check.requiredEnum(v[5], "vip_level", Vocabulary.vipLevel)
         var gender: String? = nil
         var genderNulled = false
         if !v[6].isEmpty {
+            // An invalid gender, control characters included, is emptied (SPEC §2.1), not BAD_TEXT.
             gender = Vocabulary.lookup(v[6], in: Vocabulary.gender)
             genderNulled = gender == nil
         }
@@ -84,7 +89,7 @@ struct SourceRules {
         if v[10].isEmpty {
             if status == "churned" { throw Rejection(.MISSING_FIELD, "churn_date is empty for a churned customer") }
         } else {
-            guard let d = ValueParser.date(v[10]) else { throw Rejection(.BAD_DATE, "churn_date `\(v[10])` is not a date") }
+            guard let d = ValueParser.date(v[10]) else { throw Rejection(.BAD_DATE, "churn_date `\(Check.q(v[10]))` is not a date") }
             if d > month.lastDay { throw Rejection(.BAD_DATE, "churn_date \(d) is after the end of \(month)") }
             if d < join { throw Rejection(.BAD_DATE, "churn_date \(d) is before join_date \(join)") }
             churn = d
@@ -93,14 +98,14 @@ struct SourceRules {
         out.field(gender); out.date(birth); out.date(join); out.field(status)
         out.date(churn)
         out.endRow()
-        return PendingRow(customer: nil, key: id, bytes: 0..<0,
-                          nulledGender: genderNulled, nulledBirthDate: birthNulled)
+        return PendingRow(customer: nil, key: id, bytes: 0..<0, nulledGender: genderNulled, nulledBirthDate: birthNulled,
+                          cleanedCity: cityCleaned, cleanedCounty: countyCleaned)
     }
 
     private func usage(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
-        let id = try Check.required(v[0], "customer_id")
+        let id = try Check.key(v[0], "customer_id")
         let monthText = try Check.required(v[1], "month")
-        guard let m = ValueParser.month(monthText) else { throw Rejection(.BAD_DATE, "month `\(monthText)` is not a month") }
+        guard let m = ValueParser.month(monthText) else { throw Rejection(.BAD_DATE, "month `\(Check.q(monthText))` is not a month") }
         if m != month { throw Rejection(.WRONG_MONTH, "month \(m) is not \(month)") }
         let arpu = try Check.decimal(v[2], "arpu", required: true, lo: 0, hi: 100000)
         let mou = try Check.decimal(v[3], "mou", required: false, lo: 0, hi: nil, integer: true)
@@ -115,8 +120,8 @@ struct SourceRules {
     }
 
     private func survey(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
-        let id = try Check.required(v[0], "survey_id")
-        let customer = try Check.required(v[1], "customer_id")
+        let id = try Check.key(v[0], "survey_id")
+        let customer = try Check.key(v[1], "customer_id")
         let date = try Check.requiredDate(v[2], "survey_date")
         try Check.inMonth(date, month, "survey_date")
         let channel = try Check.requiredEnum(v[3], "channel", Vocabulary.channel)
@@ -135,20 +140,22 @@ struct SourceRules {
     }
 
     private func complaint(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
-        let id = try Check.required(v[0], "complaint_id")
-        let customer = try Check.required(v[1], "customer_id")
+        let id = try Check.key(v[0], "complaint_id")
+        let customer = try Check.key(v[1], "customer_id")
         let opened = try Check.requiredDateTime(v[2], "opened_at")
         try Check.inMonth(opened.day, month, "opened_at")
         let category = try Check.requiredEnum(v[3], "category", Vocabulary.category)
         var closed: DateTime? = nil
         if !v[4].isEmpty {
-            guard let c = ValueParser.dateTime(v[4]) else { throw Rejection(.BAD_DATE, "closed_at `\(v[4])` is not a datetime") }
+            guard let c = ValueParser.dateTime(v[4]) else { throw Rejection(.BAD_DATE, "closed_at `\(Check.q(v[4]))` is not a datetime") }
             if c < opened { throw Rejection(.BAD_DATE, "closed_at \(c) is before opened_at \(opened)") }
             closed = c
         }
         var escalated = false
         if !v[5].isEmpty {
-            guard let b = ValueParser.boolean(v[5]) else { throw Rejection(.BAD_ENUM, "escalated `\(v[5])` is not a boolean (1/0, true/false, yes/no, y/n, 是/否)") }
+            guard let b = ValueParser.boolean(try Check.plainText(v[5], "escalated")) else {
+                throw Rejection(.BAD_ENUM, "escalated `\(Check.q(v[5]))` is not a boolean (1/0, true/false, yes/no, y/n, 是/否)")
+            }
             escalated = b
         }
         out.field(id); out.field(customer); out.dateTime(opened); out.field(category)
@@ -159,8 +166,8 @@ struct SourceRules {
 
     /// SPEC §2.5: a follow-up contact of the call centre, made in M.
     private func contact(_ v: [String], _ out: inout CSVWriter) throws(Rejection) -> PendingRow {
-        let id = try Check.required(v[0], "contact_id")
-        let customer = try Check.required(v[1], "customer_id")
+        let id = try Check.key(v[0], "contact_id")
+        let customer = try Check.key(v[1], "customer_id")
         let contacted = try Check.requiredDateTime(v[2], "contacted_at")
         try Check.inMonth(contacted.day, month, "contacted_at")
         let program = try Check.requiredEnum(v[3], "program", Vocabulary.program)

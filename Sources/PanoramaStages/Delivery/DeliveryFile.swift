@@ -26,6 +26,10 @@ public struct DeliveryFile {
         self.byteCount = delivery.bytes.count
         self.sha256 = delivery.sha256
         let utf8 = try TextDecoding.utf8Bytes(of: delivery.bytes, encoding: encoding, file: path)
+        if let cr = DeliveryFile.loneCarriageReturn(utf8) {
+            throw PanoramaError.input(
+                "\(path) has CR-only line endings (the header line ends with a lone carriage return at byte \(cr)); save it with LF or CRLF line endings")
+        }
         var reader = CSVReader(bytes: utf8)
         guard let kind = reader.next() else {
             throw PanoramaError.input("\(path) is empty: a header row is required (columns \(source.columns.map(\.name).joined(separator: ", ")))")
@@ -48,7 +52,8 @@ public struct DeliveryFile {
         }
         if !missing.isEmpty {
             throw PanoramaError.input(
-                "\(path) has no column \(missing.map { "`\($0)`" }.joined(separator: ", ")) (columns found: \(names.joined(separator: ", "))); the delivery must carry every required column of SPEC §2")
+                "\(path) has no column \(missing.map { "`\($0)`" }.joined(separator: ", ")) (columns found: \(MessageText.excerpt(names.joined(separator: ", "))))"
+                    + DeliveryFile.byteOrderMarkNote(names) + "; the delivery must carry every required column of SPEC §2")
         }
         let known = Set(source.columns.map(\.name))
         var seen = Set<String>()
@@ -60,6 +65,27 @@ public struct DeliveryFile {
         self.extraColumns = extra
         self.columnIndex = index
         self.reader = reader
+    }
+
+    /// The offset of a carriage return ending the first line without a line feed after it (a file
+    /// with CR-only line endings), or nil. Only the first line is looked at.
+    static func loneCarriageReturn(_ bytes: [UInt8]) -> Int? {
+        for (k, b) in bytes.enumerated() {
+            if b == 0x0A { return nil }
+            if b == 0x0D { return k + 1 < bytes.count && bytes[k + 1] == 0x0A ? nil : k }
+        }
+        return nil
+    }
+
+    /// Names the header columns holding a byte-order mark (U+FEFF), which is invisible in a message:
+    /// a BOM repeated inside the header, as when two exports were concatenated or one was saved with
+    /// two BOMs. Empty when there is none.
+    static func byteOrderMarkNote(_ names: [String]) -> String {
+        let marked = names.indices.filter { names[$0].unicodeScalars.contains("\u{FEFF}") }
+        guard !marked.isEmpty else { return "" }
+        let which = marked.prefix(3).map { "`\(MessageText.excerpt(names[$0], limit: 60))`" }.joined(separator: ", ")
+        return "; \(which) \(marked.count == 1 ? "holds" : "hold") a byte-order mark (U+FEFF) repeated inside the header, "
+            + "as when two exports are concatenated or a BOM is written twice: remove it"
     }
 
     /// One record as the cleanse rules see it.

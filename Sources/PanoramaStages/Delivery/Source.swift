@@ -55,8 +55,9 @@ public enum SurveyDimension: String, CaseIterable, Sendable {
     case network, hall, hotline, billing, new_business, promotion, communication
 }
 
-/// Quarantine reason codes of SPEC §2.
+/// Quarantine reason codes of SPEC §2, and BAD_TEXT: a control character (NUL and the rest of C0)
+/// in a key or enum field, where it would make `C1\0` a customer other than `C1` (docs/decisions.md).
 public enum QuarantineCode: String, CaseIterable, Sendable {
     case MALFORMED_RECORD, MISSING_FIELD, BAD_MSISDN, BAD_NUMBER, OUT_OF_RANGE, BAD_DATE, WRONG_MONTH, BAD_ENUM,
-         UNKNOWN_CUSTOMER, DUPLICATE_KEY
+         BAD_TEXT, UNKNOWN_CUSTOMER, DUPLICATE_KEY
 }

@@ -35,7 +35,8 @@ public enum IngestStage: StageKind {
         for (file, read, malformed) in files {
             let source = file.source
             if !file.extraColumns.isEmpty {
-                report.warnings.append("\(file.path): unknown columns ignored: \(file.extraColumns.joined(separator: ", "))")
+                report.warnings.append("\(file.path): unknown columns ignored: \(MessageText.excerpt(file.extraColumns.joined(separator: ", ")))"
+                                       + DeliveryFile.byteOrderMarkNote(file.extraColumns))
             }
             let missingOptional = zip(source.columns, file.columnIndex).filter { $0.1 == nil }.map { $0.0.name }
             if !missingOptional.isEmpty {

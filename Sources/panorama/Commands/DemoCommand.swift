@@ -40,8 +40,12 @@ enum DemoCommand: PanoramaCommand {
         pipeline.warehousePath = root + "/warehouse"
         let first = Month(key: start)!
         let last = first.adding(months - 1)
-        let outcome = PipelineRunner(config: pipeline, options: RunOptions(months: .range(first, last)),
-                                     log: RunLogger(quiet: parsed.isSet(quiet)), registry: StageKinds.registry).run()
+        var runner = PipelineRunner(config: pipeline, options: RunOptions(months: .range(first, last)),
+                                    log: RunLogger(quiet: parsed.isSet(quiet)), registry: StageKinds.registry)
+        let control = RunControl()
+        control.installSignalHandlers()
+        runner.control = control
+        let outcome = runner.run()
         guard outcome.exitCode == .ok else { return outcome.exitCode }
         let reportDir = PipelineConfig.resolve(pipeline.reportsPath, month: last)
         let html = reportDir + "/panorama.html"

@@ -1,3 +1,4 @@
+import Foundation
 import PanoramaConfig
 import PanoramaCore
 import PanoramaEngine
@@ -8,42 +9,61 @@ enum RunCommand: PanoramaCommand {
     static let name = "run"
     static let abstract = "Run the pipeline's stages in dependency order for each month."
     static let discussion = """
-        Runs all stages by default. A selected stage reads its upstream stages' published partitions; \
-        a missing one is an error naming the stage and month to run first (exit 2). Progress and a \
-        one-line summary per stage go to stderr; months not run after a failure are listed as not_run.
+        Runs all stages by default. A stage whose outputs are current (same input checksums, parameters \
+        and program as when they were made; see `panorama plan`) is skipped unless --force is given. A \
+        selected stage reads its upstream stages' published partitions; a missing one is an error naming \
+        the stage and month to run first (exit 2). Each stage's partitions and manifest are published as \
+        one transaction; a publish an earlier run left unfinished is completed or undone first. Progress \
+        and a one-line summary per stage go to stderr, and one line for the whole run; months not run \
+        after a failure are listed as not_run. SIGTERM or SIGINT stops the run at the next safe point \
+        (exit 143 or 130, run log status `terminated`).
         """
 
-    static let month = OptionSpec.value("--month", "M", help: "Run this month (YYYY-MM) instead of the config's `month:`.")
-    static let months = OptionSpec.value("--months", "A..B", help: "Run every month from A to B (YYYY-MM..YYYY-MM), in order.")
-    static let stage = OptionSpec.value("--stage", "ID", help: "Run only the stages given this way.", repeatable: true)
-    static let from = OptionSpec.value("--from", "ID", help: "Run this stage and every stage downstream of it.")
-    static let until = OptionSpec.value("--until", "ID", help: """
-        Run this stage and every stage upstream of it (with --from: the stages in both sets).
+    static let selection = SelectionOptions(verb: "Run")
+    static let force = OptionSpec.flag("--force", help: "Run the selected stages even when their outputs are current.")
+    static let sandbox = OptionSpec.value("--sandbox", "DIR", help: """
+        Write every output, manifest, run log and report under DIR (DIR/warehouse, DIR/reports) and \
+        nothing in the configured warehouse or reports folder; upstream partitions DIR does not hold are \
+        read from the configured warehouse. For trying other parameters.
         """)
-    static let set = OptionSpec.value("--set", "STAGE.KEY=VALUE", help: """
-        Override a stage parameter of the config for this run.
-        """, repeatable: true)
     static let quiet = OptionSpec.flag("--quiet", help: "Leave out progress lines and the summaries of stages that succeeded.")
     static let logFormat = OptionSpec.value("--log-format", "text|json", help: """
         Log lines on stderr as text for people or one JSON object per line for schedulers.
         """, default: "text")
 
-    static let options = [month, months, stage, from, until, set, quiet, logFormat]
+    static let options = selection.all + [force, sandbox, quiet, logFormat]
     static let positionals = [configPositional]
-    static let exclusiveOptions = [[month, months]]
+    static let exclusiveOptions = selection.exclusive
 
     static func run(_ parsed: ParsedArguments) throws -> ExitCode {
-        var options = RunOptions()
-        if let m = try parsed.month(month) { options.months = .one(m) }
-        if let range = parsed.value(months) { options.months = try MonthChoice.range(range) }
-        options.selection.stages = parsed.values(stage)
-        options.selection.from = parsed.value(from)
-        options.selection.until = parsed.value(until)
+        var options = try selection.read(parsed)
+        options.force = parsed.isSet(force)
+        options.sandbox = parsed.value(sandbox)
         guard let format = RunLogger.Format(rawValue: try parsed.string(logFormat)) else {
             throw PanoramaError.usage("--log-format is text or json")
         }
-        let config = try StageKinds.loadPipeline(path: try parsed.string(configPositional), overrides: parsed.values(set))
+        let config = try StageKinds.loadPipeline(path: try parsed.string(configPositional), overrides: parsed.values(selection.set))
+        if let dir = options.sandbox { try checkSandbox(dir, config) }
         let log = RunLogger(format: format, quiet: parsed.isSet(quiet))
-        return PipelineRunner(config: config, options: options, log: log, registry: StageKinds.registry).run().exitCode
+        var runner = PipelineRunner(config: config, options: options, log: log, registry: StageKinds.registry)
+        let control = RunControl()
+        control.installSignalHandlers()
+        runner.control = control
+        return runner.run().exitCode
+    }
+
+    /// A sandbox must not be (or lie inside) the configured warehouse or reports folder, nor contain
+    /// them: it would then write where production lives.
+    static func checkSandbox(_ dir: String, _ config: PipelineConfig) throws {
+        func absolute(_ p: String) -> String {
+            let a = p.hasPrefix("/") ? p : FileManager.default.currentDirectoryPath + "/" + p
+            return (a as NSString).standardizingPath
+        }
+        let sandbox = absolute(dir)
+        var production = [absolute(config.warehousePath)]
+        if let r = config.reportsPath.range(of: "{month}") { production.append(absolute(String(config.reportsPath[..<r.lowerBound]))) }
+        for p in production where sandbox == p || sandbox.hasPrefix(p + "/") || p.hasPrefix(sandbox + "/") {
+            throw PanoramaError.usage("--sandbox \(dir) overlaps \(p), which the pipeline publishes to; give a folder outside the warehouse and the reports folder")
+        }
     }
 }

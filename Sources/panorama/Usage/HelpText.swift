@@ -80,6 +80,8 @@ enum HelpText {
         ("2", "usage or config error, or a missing upstream partition"),
         ("3", "data-quality gate failed, or an input is missing or unreadable"),
         ("4", "another run holds the warehouse lock"),
+        ("130", "stopped by SIGINT (Ctrl-C) at a safe point; published outputs are whole"),
+        ("143", "stopped by SIGTERM at a safe point; published outputs are whole"),
     ]
 
     /// `  label                   help`, the help wrapped under its own column; a label too long
