@@ -14,6 +14,7 @@ struct Panorama {
             ValidateCommand.self,
             PlanCommand.self,
             ListCommand.self,
+            MergeCommand.self,
             GenerateCommand.self,
             DemoCommand.self,
             BenchCommand.self,

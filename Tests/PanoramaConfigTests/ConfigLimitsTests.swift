@@ -118,7 +118,7 @@ private func parseFailure(_ text: String) -> ConfigError? {
     }
 }
 
-@Suite("Nesting is limited to 64 levels, so deep input is an error and never a stack overflow", .timeLimit(.minutes(1)))
+@Suite("Nesting is limited to 64 levels, so deep input is an error and never a stack overflow", .timeLimit(.minutes(3)))
 struct NestingDepthTests {
     @Test("64 levels parse in every form", arguments: Nesting.allCases)
     func atTheLimit(_ form: Nesting) throws {
@@ -179,7 +179,7 @@ private func chainText(_ n: Int, closingCycle: Bool = false) -> String {
     return lines.joined(separator: "\n") + "\n"
 }
 
-@Suite("The dependency check is linear in stages and needs", .timeLimit(.minutes(1)))
+@Suite("The dependency check is linear in stages and needs", .timeLimit(.minutes(3)))
 struct DependencyGraphTests {
     @Test("a cycle names its path from the stage where it closes, not the stages leading into it")
     func cyclePath() {
@@ -233,7 +233,7 @@ struct DependencyGraphTests {
     }
 }
 
-@Suite("\"Did you mean\" looks at no more than 64 characters of each name", .timeLimit(.minutes(1)))
+@Suite("\"Did you mean\" looks at no more than 64 characters of each name", .timeLimit(.minutes(3)))
 struct BoundedSuggestionTests {
     @Test("two 70,000-character names are compared promptly")
     func longNames() {

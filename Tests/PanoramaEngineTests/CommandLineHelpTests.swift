@@ -7,7 +7,8 @@ import Testing
 struct CommandLineHelpTests {
     /// The options each command takes, as SPEC §8 and the README use them.
     static let optionsByCommand: [String: [String]] = [
-        "run": ["--month", "--months", "--stage", "--from", "--until", "--set", "--force", "--sandbox", "--quiet", "--log-format"],
+        "run": ["--month", "--months", "--stage", "--from", "--until", "--set", "--force", "--sandbox", "--bucket", "--quiet", "--log-format"],
+        "merge": ["--month", "--work", "--buckets", "--quiet", "--log-format"],
         "validate": ["--set"],
         "plan": ["--month", "--months", "--stage", "--from", "--until", "--set"],
         "generate": ["--out", "--start", "--months", "--customers", "--seed", "--encoding", "--dirty", "--no-shifts", "--no-contacts"],

@@ -15,7 +15,7 @@ private func selectionError(_ selection: StageSelection, _ config: PipelineConfi
 
 private let explanation = "no stage is in all of them (--stage takes the named stages, --from a stage and everything downstream of it, --until a stage and everything upstream of it)"
 
-@Suite("Stage selection: empty selections and long pipelines", .timeLimit(.minutes(1)))
+@Suite("Stage selection: empty selections and long pipelines", .timeLimit(.minutes(3)))
 struct StageSelectionLimitsTests {
     let config = try! PipelineConfig.parse(text: """
         name: t

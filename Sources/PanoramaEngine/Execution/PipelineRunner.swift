@@ -31,6 +31,12 @@ public struct RunOptions: Sendable {
     /// Write every output, manifest, run log and report under this folder, reading what it does not
     /// hold from the configured warehouse (`--sandbox DIR`).
     public var sandbox: String?
+    /// Run only bucket K of B of the customers (`--bucket K/B`, with `--sandbox`): the stages see
+    /// the bucket's records only (docs/scale-out.md).
+    public var bucket: BucketSpec?
+    /// Merge these bucket runs' warehouses (`panorama merge`): stage kinds that merge buckets do so
+    /// instead of computing; the others run as usual on the merged tables.
+    public var mergeFrom: [BucketPart] = []
 
     public init(months: MonthChoice = .configured, selection: StageSelection = StageSelection(), force: Bool = false,
                 sandbox: String? = nil) {
@@ -39,6 +45,10 @@ public struct RunOptions: Sendable {
         self.force = force
         self.sandbox = sandbox
     }
+
+    /// Bucket runs and merges always compute: their outputs depend on more than a stage's inputs
+    /// and parameters, so "current" cannot be judged from the manifest.
+    var recomputes: Bool { force || bucket != nil || !mergeFrom.isEmpty }
 }
 
 /// The result of a run: its exit code, id, and what happened per month.
@@ -188,7 +198,7 @@ public struct PipelineRunner {
         }
         defer { control?.setEmergencyStop(nil) }
 
-        if !options.force { warehouse.prefetchDigests(stages: stageIds, months: months) }
+        if !options.recomputes { warehouse.prefetchDigests(stages: stageIds, months: months) }
         var stopped = false
         for month in months {
             if stopped {
@@ -207,7 +217,7 @@ public struct PipelineRunner {
                 let clock = ContinuousClock.now
                 do {
                     try control?.checkpoint()
-                    if !options.force {
+                    if !options.recomputes {
                         let fresh = warehouse.freshness(of: stage, month: month, config: config)
                         if fresh.state == .current {
                             log.skipped(month, id, fresh.reason)
@@ -262,7 +272,8 @@ public struct PipelineRunner {
                           _ record: RunRecord) throws -> StageReport {
         let started = RunLogger.timestamp()
         let io = StageIO(config: config, stage: stage, month: month, runId: runId, log: log, warehouse: warehouse,
-                         registry: registry, beforePublish: beforePublish, control: control)
+                         registry: registry, beforePublish: beforePublish, control: control,
+                         bucket: options.bucket, bucketParts: options.mergeFrom)
         record.current = io
         defer { record.current = nil }
         do {

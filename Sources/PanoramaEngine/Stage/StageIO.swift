@@ -45,13 +45,20 @@ public final class StageIO: @unchecked Sendable {
     let beforePublish: (() throws -> Void)?
     /// Stop requests (SIGTERM/SIGINT), honoured whenever the stage reads or publishes.
     let control: RunControl?
+    /// In a bucket run, the bucket this run covers: stages read only its records.
+    public let bucket: BucketSpec?
+    /// In a merge, the bucket runs' warehouses to merge (empty otherwise).
+    public let bucketParts: [BucketPart]
     private let lock = NSLock()
     private var readEntries: [LineageEntry] = []
     private var missingEntries: [MissingInput] = []
     private var stagedFiles: [StagedFile] = []
 
     init(config: PipelineConfig, stage: StageConfig, month: Month, runId: String, log: RunLogger, warehouse: Warehouse,
-         registry: StageRegistry, beforePublish: (() throws -> Void)? = nil, control: RunControl? = nil) {
+         registry: StageRegistry, beforePublish: (() throws -> Void)? = nil, control: RunControl? = nil,
+         bucket: BucketSpec? = nil, bucketParts: [BucketPart] = []) {
+        self.bucket = bucket
+        self.bucketParts = bucketParts
         self.config = config
         self.stage = stage
         self.month = month
@@ -173,6 +180,34 @@ public final class StageIO: @unchecked Sendable {
     private func stageProducing(_ table: TableSchema) -> String {
         if let up = upstream(kindNamed: table.producer) { return up.id }
         return config.stages.first { $0.kind == table.producer }?.id ?? table.producer
+    }
+
+    // MARK: - Bucket runs and merges
+
+    /// One bucket's partition for a merge, read whole as bytes (nil when the bucket has none);
+    /// recorded in the lineage with the bucket's path.
+    public func bucketBytes(_ part: BucketPart, _ table: TableSchema, _ month: Month) throws -> [UInt8]? {
+        try control?.checkpoint()
+        let path = part.partitionPath(table, month)
+        guard FileIO.exists(path) else { return nil }
+        let bytes = try FileIO.read(path)
+        let entry = LineageEntry(kind: .table, name: table.name, month: month, path: path, rows: nil,
+                                 sha256: SHA256Digest.hex(bytes))
+        lock.withLock { readEntries.append(entry) }
+        return bytes
+    }
+
+    /// One bucket's partition for a merge, read as columns (nil when the bucket has none).
+    public func bucketRead(_ part: BucketPart, _ table: TableSchema, _ month: Month, columns: [String]? = nil) throws -> ColumnarTable? {
+        guard let bytes = try bucketBytes(part, table, month) else { return nil }
+        return try ColumnarTable.parse(bytes, name: part.partitionPath(table, month), columns: columns.map { table.pick($0) })
+    }
+
+    /// The manifest the bucket run wrote for the stage of a kind (this stage's upstream of that
+    /// kind, or this stage itself when it is of that kind).
+    public func bucketManifest<K: StageKind>(_ part: BucketPart, of kind: K.Type) -> StageManifest? {
+        let id = stage.kind == K.name ? stage.id : (upstream(kind)?.id ?? K.name)
+        return part.manifest(month, stage: id)
     }
 
     // MARK: - Deliveries

@@ -41,10 +41,21 @@ public protocol StageKind {
     /// Invariants that must hold for the kind's published outputs of `io.month` at any size
     /// (checked by `panorama bench`); each a sentence and whether it held.
     static func invariants(_ io: StageIO) throws -> [(String, Bool)]
+
+    /// Whether the kind's outputs are per customer and merge from bucket runs (docs/scale-out.md).
+    static var mergesBuckets: Bool { get }
+
+    /// In `panorama merge`: publishes the month's outputs by merging the bucket runs'
+    /// (`io.bucketParts`) instead of computing them; called only when `mergesBuckets`.
+    static func merge(_ settings: Settings, _ io: StageIO) throws -> StageReport
 }
 
 extension StageKind {
     public static func invariants(_ io: StageIO) throws -> [(String, Bool)] { [] }
+    public static var mergesBuckets: Bool { false }
+    public static func merge(_ settings: Settings, _ io: StageIO) throws -> StageReport {
+        throw PanoramaError.runtime("stage kind `\(name)` does not merge bucket runs")
+    }
 }
 
 /// What a stage reports for its manifest and the stderr summary. The tables it read and published
@@ -116,7 +127,9 @@ public struct StageRegistry: @unchecked Sendable {
     }
 
     private static func run<K: StageKind>(_ kind: K.Type, _ io: StageIO) throws -> StageReport {
-        try K.run(try K.settings(io.stage, in: io.config), io)
+        let settings = try K.settings(io.stage, in: io.config)
+        if !io.bucketParts.isEmpty && K.mergesBuckets { return try K.merge(settings, io) }
+        return try K.run(settings, io)
     }
 
     /// The parsed settings of a stage of kind `K` (nil when the stage is of another kind or its

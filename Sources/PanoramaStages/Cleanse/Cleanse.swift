@@ -10,8 +10,12 @@ public struct CleanseOutput {
     public var quality: [SourceQuality]
     /// Optional sources that were not delivered this month (their tables have the header only).
     public var notDelivered: [Source]
-    /// Sources whose reject share broke the gate (empty when the month passes).
+    /// Sources whose reject share broke the gate (empty when the month passes, and in a bucket run,
+    /// where the gate is decided on the merged counts).
     public var gateFailures: [String]
+    /// In a bucket run: the line of every clean row, per source in `Source` order
+    /// (`CleanseStage.rowLines`), so a merge can put the buckets' rows back in file order.
+    public var rowLines: CSVWriter?
 }
 
 /// Stage `cleanse`: applies every rule of SPEC §2 to the deliveries of a month (four required, one optional).
@@ -22,10 +26,13 @@ public struct Cleanse {
     /// both to cut small fixtures everywhere).
     var largeFileBytes = 4 << 20
     var piecesPerLargeFile = 4
+    /// In a bucket run, the bucket whose records are checked (docs/scale-out.md).
+    public var bucket: BucketSpec?
 
-    public init(month: Month, settings: CleanseSettings) {
+    public init(month: Month, settings: CleanseSettings, bucket: BucketSpec? = nil) {
         self.month = month
         self.settings = settings
+        self.bucket = bucket
     }
 
     /// One record's outcome after the field checks, in file order.
@@ -64,7 +71,8 @@ public struct Cleanse {
         let present = Source.allCases.indices.filter { deliveries[$0] != nil }
         let files = try parallelMap(present.count) { k -> DeliveryFile in
             let source = Source.allCases[present[k]]
-            return try DeliveryFile(source: source, delivery: deliveries[present[k]]!, encoding: encodings[source] ?? .utf8)
+            return try DeliveryFile(source: source, delivery: deliveries[present[k]]!, encoding: encodings[source] ?? .utf8,
+                                    bucket: bucket)
         }
         let ranges = files.map { $0.recordRanges(parts: $0.byteCount > largeFileBytes ? piecesPerLargeFile : 1) }
         let jobs = ranges.enumerated().flatMap { f, rs in rs.indices.map { (file: f, piece: $0) } }
@@ -86,6 +94,7 @@ public struct Cleanse {
         var tables: [(table: TableSchema, csv: CSVWriter)] = []
         var quality: [SourceQuality] = []
         var notDelivered: [Source] = []
+        var rowLines = bucket.map { _ in CSVWriter(header: CleanseStage.rowLines.columns) }
         for source in Source.allCases {
             guard let part = settled[source] else {
                 tables.append((source.cleanTable, CSVWriter(header: source.cleanTable.columns)))
@@ -95,12 +104,17 @@ public struct Cleanse {
             tables.append((source.cleanTable, part.clean))
             quality.append(part.quality)
             quarantine.append(part.quarantine)
+            for line in part.cleanLines {
+                rowLines?.field(source.rawValue)
+                rowLines?.integer(line)
+                rowLines?.endRow()
+            }
         }
         tables.append((CleanseStage.quarantine, quarantine))
-        let failures = quality.filter { $0.rejectShare > settings.maxRejectRate }.map {
+        let failures = bucket != nil ? [] : quality.filter { $0.rejectShare > settings.maxRejectRate }.map {
             "\($0.source.rawValue): \($0.quarantined) of \($0.read) rows quarantined (\(formatNumber(100 * $0.rejectShare) ?? "")% > \(formatNumber(100 * settings.maxRejectRate) ?? "")%)"
         }
-        return CleanseOutput(tables: tables, quality: quality, notDelivered: notDelivered, gateFailures: failures)
+        return CleanseOutput(tables: tables, quality: quality, notDelivered: notDelivered, gateFailures: failures, rowLines: rowLines)
     }
 
     /// One file after the checks that need other rows: its clean table, its quarantine rows
@@ -110,6 +124,8 @@ public struct Cleanse {
         var clean: CSVWriter
         var quarantine: CSVWriter
         var accepted: ByteKeyIndex
+        /// The physical line of each clean row, in order (kept in bucket runs only).
+        var cleanLines: [Int] = []
     }
 
     /// Applies UNKNOWN_CUSTOMER (against `knownCustomers`, nil for customers.csv itself) and then
@@ -121,6 +137,7 @@ public struct Cleanse {
         var quarantine = CSVWriter(header: [])
         var accepted = ByteKeyIndex(capacity: file.pieces.reduce(0) { $0 + $1.outcomes.count })
         let keyName = SourceRules.keyName(q.source, month)
+        var cleanLines: [Int] = []
         for (piece, lines) in zip(file.pieces, file.lineOffsets) {
             for outcome in piece.outcomes {
                 switch outcome {
@@ -139,6 +156,7 @@ public struct Cleanse {
                         continue
                     }
                     clean.appendRow(piece.staging.bytes[row.bytes])
+                    if bucket != nil { cleanLines.append(lines + line) }
                     q.clean += 1
                     if row.nulledGender { q.nulled["gender", default: 0] += 1 }
                     if row.nulledBirthDate { q.nulled["birth_date", default: 0] += 1 }
@@ -147,7 +165,7 @@ public struct Cleanse {
                 }
             }
         }
-        return SettledFile(quality: q, clean: clean, quarantine: quarantine, accepted: accepted)
+        return SettledFile(quality: q, clean: clean, quarantine: quarantine, accepted: accepted, cleanLines: cleanLines)
     }
 
     /// The field-checked records of one piece of a file, lines numbered from the piece's first line.

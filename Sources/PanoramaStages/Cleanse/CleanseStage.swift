@@ -24,7 +24,11 @@ public enum CleanseStage: StageKind {
     /// The call centre's follow-up contacts (SPEC §2.5); header only in a month without contacts.csv.
     public static let factContact = TableSchema("fact_contact", producer: name, columns: Source.contacts.columns.map(\.name))
     public static let quarantine = TableSchema("quarantine", producer: name, columns: ["source", "line", "reason", "detail", "raw"])
-    public static let tables = [dimCustomer, factUsage, factSurvey, factComplaint, factContact, quarantine]
+    /// Bucket runs only (docs/scale-out.md): the delivery line of every clean row, so that a merge
+    /// puts the buckets' rows back in file order. Never published by an ordinary run.
+    public static let rowLines = TableSchema("cleanse_row_lines", producer: name, columns: ["source", "line"])
+    public static let tables = [dimCustomer, factUsage, factSurvey, factComplaint, factContact, quarantine, rowLines]
+    public static let mergesBuckets = true
 
     public static func settings(_ stage: StageConfig, in config: PipelineConfig) throws -> Settings {
         let rate = try stage.double("max_reject_rate", default: 0.05)
@@ -61,7 +65,7 @@ public enum CleanseStage: StageKind {
                 }
             }
         }
-        let output = try Cleanse(month: io.month, settings: settings).run(deliveries: deliveries, encodings: encodings)
+        let output = try Cleanse(month: io.month, settings: settings, bucket: io.bucket).run(deliveries: deliveries, encodings: encodings)
 
         var report = StageReport()
         report.inputs = output.quality.map { q in
@@ -77,7 +81,8 @@ public enum CleanseStage: StageKind {
             let fields = q.controlCharactersRemoved.keys.sorted().map { "\($0) in \(q.controlCharactersRemoved[$0]!) row(s)" }
             report.warnings.append("\(q.file): control characters removed from free text: \(fields.joined(separator: ", "))")
         }
-        let tables = output.tables.map { TableOutput($0.table, $0.csv) }
+        var tables = output.tables.map { TableOutput($0.table, $0.csv) }
+        if let lines = output.rowLines { tables.append(TableOutput(rowLines, lines)) }
         let counts = output.quality.map { "\($0.source.rawValue) \($0.read)/\($0.clean)/\($0.quarantined)" }
         report.summary = "read/clean/quarantined: " + counts.joined(separator: ", ")
             + output.notDelivered.map { "; " + $0.notDeliveredNote }.joined()

@@ -16,10 +16,15 @@ public struct DeliveryFile {
     /// The header as found, for messages.
     public let headerNames: [String]
     var reader: CSVReader
+    /// In a bucket run, the lines that stand blank in the bucket's view of the file because their
+    /// record belongs to another bucket (not counted as blank lines of the delivery).
+    public private(set) var blankedLines = 0
 
     /// Decodes a delivery read by the engine and matches its header; a missing required column or
     /// a bad encoding is exit 3.
-    public init(source: Source, delivery: Delivery, encoding: InputEncoding) throws {
+    /// In a bucket run (`bucket`), only the bucket's records are seen, with the file's line numbers
+    /// (`BucketView`).
+    public init(source: Source, delivery: Delivery, encoding: InputEncoding, bucket: BucketSpec? = nil) throws {
         self.source = source
         self.path = delivery.path
         let path = delivery.path
@@ -64,6 +69,15 @@ public struct DeliveryFile {
         }
         self.extraColumns = extra
         self.columnIndex = index
+        if let bucket, let key = source.columns.firstIndex(where: { $0.name == "customer_id" }), let column = index[key] {
+            let view = BucketView.make(utf8, headerEnd: reader.position, firstLine: reader.line, fieldCount: names.count,
+                                       keyColumn: column, bucket: bucket)
+            var bucketReader = CSVReader(bytes: view.bytes)
+            _ = bucketReader.next()
+            bucketReader.expectedFieldCount = names.count
+            reader = bucketReader
+            blankedLines = view.blankedLines
+        }
         self.reader = reader
     }
 
@@ -165,5 +179,5 @@ public struct DeliveryFile {
     }
 
     /// Blank lines skipped so far (by `countRecords`, or before the header).
-    public var blankLines: Int { reader.blankLines }
+    public var blankLines: Int { reader.blankLines - blankedLines }
 }

@@ -26,12 +26,17 @@ enum RunCommand: PanoramaCommand {
         nothing in the configured warehouse or reports folder; upstream partitions DIR does not hold are \
         read from the configured warehouse. For trying other parameters.
         """)
+    static let bucket = OptionSpec.value("--bucket", "K/B", help: """
+        Run only bucket K of B of the customers (0 ≤ K < B), with --sandbox DIR: the stages see the \
+        bucket's records only and publish under DIR; `panorama merge` combines the B buckets \
+        (docs/scale-out.md). Usually with --until customer360.
+        """)
     static let quiet = OptionSpec.flag("--quiet", help: "Leave out progress lines and the summaries of stages that succeeded.")
     static let logFormat = OptionSpec.value("--log-format", "text|json", help: """
         Log lines on stderr as text for people or one JSON object per line for schedulers.
         """, default: "text")
 
-    static let options = selection.all + [force, sandbox, quiet, logFormat]
+    static let options = selection.all + [force, sandbox, bucket, quiet, logFormat]
     static let positionals = [configPositional]
     static let exclusiveOptions = selection.exclusive
 
@@ -39,6 +44,15 @@ enum RunCommand: PanoramaCommand {
         var options = try selection.read(parsed)
         options.force = parsed.isSet(force)
         options.sandbox = parsed.value(sandbox)
+        if let text = parsed.value(bucket) {
+            guard let spec = BucketSpec(text) else {
+                throw PanoramaError.usage("--bucket expects K/B with 0 ≤ K < B ≤ 4096, got `\(text)`")
+            }
+            guard options.sandbox != nil else {
+                throw PanoramaError.usage("--bucket \(text) needs --sandbox DIR: a bucket run publishes its part under DIR, for `panorama merge`")
+            }
+            options.bucket = spec
+        }
         guard let format = RunLogger.Format(rawValue: try parsed.string(logFormat)) else {
             throw PanoramaError.usage("--log-format is text or json")
         }

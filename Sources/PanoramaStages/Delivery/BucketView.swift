@@ -1,0 +1,44 @@
+import PanoramaCore
+import PanoramaEngine
+
+/// A delivery as one bucket run sees it (docs/scale-out.md): the header, blank lines and the records
+/// of the bucket's customers exactly as delivered, and every other record replaced by as many blank
+/// lines as it spans — so line numbers, and the reader's recovery from malformed records, are those
+/// of the whole file. A malformed record (its fields cannot be trusted) belongs to bucket 0.
+enum BucketView {
+    /// The view of decoded UTF-8 `text` whose header ends at `headerEnd` (records start on line
+    /// `firstLine`), and how many lines it blanked.
+    static func make(_ text: [UInt8], headerEnd: Int, firstLine: Int, fieldCount: Int, keyColumn: Int,
+                     bucket: BucketSpec) -> (bytes: [UInt8], blankedLines: Int) {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count / bucket.count + headerEnd + 4096)
+        out.append(contentsOf: text[0..<headerEnd])
+        var reader = CSVReader(bytes: text, recordsStartingIn: headerEnd..<text.count, line: firstLine)
+        reader.expectedFieldCount = fieldCount
+        var cursor = headerEnd
+        var blanked = 0
+        while let kind = reader.next() {
+            let start = reader.rawRange.lowerBound
+            // Blank lines before the record stay as they are.
+            out.append(contentsOf: text[cursor..<start])
+            let end = reader.position
+            let keep: Bool
+            switch kind {
+            case .malformed: keep = bucket.index == 0
+            case .record:
+                var key = reader.normalizedField(keyColumn)
+                keep = key.withUTF8 { bucket.contains($0) }
+            }
+            if keep {
+                out.append(contentsOf: text[start..<end])
+            } else {
+                let lines = text[start..<end].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                out.append(contentsOf: repeatElement(0x0A, count: lines))
+                blanked += lines
+            }
+            cursor = end
+        }
+        out.append(contentsOf: text[cursor...])
+        return (out, blanked)
+    }
+}
