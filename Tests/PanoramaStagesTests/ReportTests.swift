@@ -57,6 +57,13 @@ struct ReportLabelTests {
         })
     }
 
+    @Test("every quarantine code and delivery source has a label, so the quality table never shows a raw code")
+    func codesAndSources() {
+        let keys = Set(ReportLabels.entries.map(\.key))
+        for code in QuarantineCode.allCases { #expect(keys.contains("code." + code.rawValue), "\(code)") }
+        for source in Source.allCases { #expect(keys.contains("source." + source.rawValue), "\(source)") }
+    }
+
     @Test("every key appears once and has a text in both languages")
     func keysUniqueAndFilled() {
         var seen: Set<String> = []

@@ -485,6 +485,7 @@ public struct ReportLabels: Sendable {
         ("code.BAD_ENUM", zh: "取值不在枚举中", en: "Value not allowed"),
         ("code.UNKNOWN_CUSTOMER", zh: "客户不存在", en: "Unknown customer"),
         ("code.DUPLICATE_KEY", zh: "主键重复", en: "Duplicate key"),
+        ("code.BAD_TEXT", zh: "含控制字符", en: "Control characters in a key or code"),
 
         // Lineage
         ("lineage.inputs", zh: "输入文件校验和", en: "Input file checksums"),
