@@ -18,7 +18,7 @@ enum ContactsSource: DeliverySource {
 
     /// The call centre and the effect of its contacts.
     static let model = ContactModel(
-        delivered: true, holdoutPct: FollowUpLists.holdoutPct, contactRate: 0.85, holdoutContactedRate: 0.05,
+        delivered: true, holdoutPct: FollowUpLists.defaultHoldoutPct, contactRate: 0.85, holdoutContactedRate: 0.05,
         wrongProgramRate: 0.03, backgroundRate: 0.004, secondAttemptRate: 0.5, retentionChurnReductionPt: 3,
         repairScoreBoost: 1.0, followUpSurveyRate: 0.8)
 
@@ -286,7 +286,7 @@ enum ContactsSource: DeliverySource {
             }
             careCalendar = cc
         }
-        let next = FollowUpLists(month: m, base: month.base, pop: g.pop, birthNulled: f.birthNulled)
+        let next = FollowUpLists(month: m, base: month.base, pop: g.pop, birthNulled: f.birthNulled, holdoutPct: g.o.holdoutPct)
         let sizes = ListSizes(churnWatch: next.churnWatch.count, churnWatchHoldout: next.churnWatchHoldout.filter { $0 }.count,
                               detractorRepair: next.detractorRepair.count,
                               detractorRepairHoldout: next.detractorRepairHoldout.filter { $0 }.count, careCalendar: next.care.count)

@@ -40,6 +40,9 @@ struct GeneratorRun {
         guard options.dirtyRate >= 0, options.dirtyRate <= 1, !options.dirtyRate.isNaN else {
             throw GeneratorError.invalidOption("dirty rate must be within 0…1")
         }
+        guard options.holdoutPct >= 0, options.holdoutPct <= 100 else {
+            throw GeneratorError.invalidOption("holdout percent must be within 0…100 (customer360's holdout_pct), got \(options.holdoutPct)")
+        }
         let enc = options.encoding.lowercased().replacingOccurrences(of: "_", with: "-")
         switch enc {
         case "utf-8", "utf8": gb = false
@@ -71,6 +74,7 @@ struct GeneratorRun {
         for (k, name) in Churn.features.enumerated() { churnCoefficients[name] = Churn.coefficients[k] }
         var contactModel = ContactsSource.model
         contactModel.delivered = o.contacts
+        contactModel.holdoutPct = o.holdoutPct
         let truth = GenerationTruth(
             seed: seed, start: start.key, months: keys, customers: o.customers, encoding: encodingName, dirtyRate: rate,
             npsModel: NPSModel(intercept: SyntheticDeliveryGenerator.npsIntercept, coefficients: coef,

@@ -20,10 +20,16 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// Whether contacts.csv is delivered. Off, the call centre still works the lists (the same
     /// contacts and effects happen); only the file is missing, as when the call centre does not deliver.
     public var contacts: Bool
+    /// The share (percent, 0–100) of churn_watch and detractor_repair held out of contact, as the
+    /// pipeline's customer360 `holdout_pct` will hold them out (SPEC §3.3; default 10, like the
+    /// pipeline). The two must agree for the call centre to work the lists customer360 publishes; a
+    /// larger control group (50) gives the measured effect of SPEC §5.1 more statistical power.
+    public var holdoutPct: Double
 
     /// Creates options; values are validated by `SyntheticDeliveryGenerator.write(to:)`.
     public init(start: String = "2026-01", months: Int = 3, customers: Int = 10_000, seed: UInt64 = 42,
-                encoding: String = "utf-8", dirtyRate: Double = 0.01, shifts: Bool = true, contacts: Bool = true) {
+                encoding: String = "utf-8", dirtyRate: Double = 0.01, shifts: Bool = true, contacts: Bool = true,
+                holdoutPct: Double = 10) {
         self.start = start
         self.months = months
         self.customers = customers
@@ -32,6 +38,7 @@ public struct GeneratorOptions: Sendable, Equatable {
         self.dirtyRate = dirtyRate
         self.shifts = shifts
         self.contacts = contacts
+        self.holdoutPct = holdoutPct
     }
 }
 

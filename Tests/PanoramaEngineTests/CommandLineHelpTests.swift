@@ -10,7 +10,7 @@ struct CommandLineHelpTests {
         "run": ["--month", "--months", "--stage", "--from", "--until", "--set", "--quiet", "--log-format"],
         "validate": ["--set"],
         "plan": ["--month"],
-        "generate": ["--out", "--start", "--months", "--customers", "--seed", "--encoding", "--dirty", "--no-shifts", "--no-contacts"],
+        "generate": ["--out", "--start", "--months", "--customers", "--seed", "--encoding", "--dirty", "--holdout-pct", "--no-shifts", "--no-contacts"],
         "demo": ["--customers", "--config", "--quiet"],
         "bench": ["--customers", "--months", "--seed", "--config"],
         "version": [],
