@@ -65,23 +65,22 @@ enum Churn: MonthStep {
             // A retention contact that reached the customer takes points off the month's probability.
             let cut = marks & FollowUp.retentionReached != 0 ? reduction : 0
             let pBase = max(0, min(0.6, p) - cut)
+            // A churn shift raises the probability of its cell's customers (`pUsed`, the probability
+            // the truth records); coupled draws: the same uniform against the higher probability, so
+            // a shift only adds churners, whose churn day comes from the shift stream.
             var pUsed = pBase
+            if fx.churn {
+                let factor = fx.churnFactorBrand[Int(g.pop.brand[i])] * fx.churnFactorTier[Population.valueTier(g.pop.arpu3mAvg(i))]
+                if factor > 1 { pUsed = max(0, min(0.6, p * factor) - cut) }
+            }
             let u = r.uniform()
             if u < pBase {
                 g.pop.churnDay[i] = Int32(m.firstDay + r.int(m.dayCount))
                 churned += 1
-            } else if fx.churn {
-                // Coupled draws: a shift only adds churners (the same uniform against a higher
-                // probability), and their churn day comes from the shift stream.
-                let factor = fx.churnFactorBrand[Int(g.pop.brand[i])] * fx.churnFactorTier[Population.valueTier(g.pop.arpu3mAvg(i))]
-                if factor > 1 {
-                    pUsed = max(0, min(0.6, p * factor) - cut)
-                    if u < pUsed {
-                        g.pop.churnDay[i] = Int32(m.firstDay + sr.int(m.dayCount))
-                        churned += 1
-                        month.shiftChurned.append(ci)
-                    }
-                }
+            } else if u < pUsed {
+                g.pop.churnDay[i] = Int32(m.firstDay + sr.int(m.dayCount))
+                churned += 1
+                month.shiftChurned.append(ci)
             }
             if marks & FollowUp.churnWatch != 0 { month.followUp.churnProb[ci] = pUsed }
         }
