@@ -81,7 +81,8 @@ struct GeneratorRun {
                                noiseSD: SyntheticDeliveryGenerator.npsNoiseSD),
             churnModel: ChurnModel(joinRate: GeneratorRun.joinRate, intercept: Churn.intercept, coefficients: churnCoefficients,
                                    features: Churn.features),
-            perMonth: perMonth, shifts: shifts.map { ShiftPlan.truth($0, start: start) }, contactModel: contactModel)
+            perMonth: perMonth, shifts: shifts.map { ShiftPlan.truth($0, start: start) }, contactModel: contactModel,
+            intentModel: UsageSource.intentModel)
         try truth.jsonData().write(to: dir.appendingPathComponent("_truth.json"))
         var csv = "month,source,line,code,detail\n"
         for p in planted { csv += "\(p.month),\(p.source),\(p.line),\(p.code),\(p.detail)\n" }
@@ -118,6 +119,7 @@ struct GeneratorRun {
             }
         }
         active = o.customers
+        UsageSource.startIntent(&pop, seed: seed, start: start)
     }
 
     // MARK: one month
@@ -146,7 +148,8 @@ struct GeneratorRun {
         return MonthTruth(customers: state.files["customers"]!, usage: state.files["usage"]!, surveys: state.files["surveys"]!,
                           complaints: state.files["complaints"]!, contacts: state.files["contacts"], baseCustomers: base.count,
                           churnedInMonth: state.churned, newCustomers: newCount, surveyNPS: state.surveyNPS,
-                          surveysComplete: state.surveysComplete, followUp: state.followUpTruth)
+                          surveysComplete: state.surveysComplete, followUp: state.followUpTruth,
+                          considering: state.considering, consideringCourted: state.consideringCourted)
     }
 
     // MARK: files
@@ -200,6 +203,9 @@ struct MonthState {
     var surveyNPS = 0.0
     /// Real surveys with all seven dimensions answered.
     var surveysComplete = 0
+    /// Base customers considering another operator during M, and those of them courted (`UsageSource`).
+    var considering = 0
+    var consideringCourted = 0
     /// The call centre's month (see `ContactsSource`).
     var followUp = FollowUpMonth()
     /// What the truth says about the month's follow-up.

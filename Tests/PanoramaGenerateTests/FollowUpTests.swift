@@ -267,7 +267,7 @@ struct FollowUpTests {
         defer { TestSupport.cleanup(dir) }
         let truth = try SyntheticDeliveryGenerator(options: GeneratorOptions(start: "2026-01", months: 5, customers: 12_000, seed: 2026, dirtyRate: 0)).write(to: dir)
         let results = try TestSupport.verify(dir, truth)
-        #expect(truth.contactModel!.retentionChurnReductionPt > 0 && truth.contactModel!.repairScoreBoost > 0)
+        #expect(truth.contactModel!.retentionChurnFactor < 1 && truth.contactModel!.repairScoreBoost > 0)
         // observed repair rates per group against the design's expected rates, pooled over the months
         var observed = (contacted: 0.0, holdout: 0.0), expected = (contacted: 0.0, holdout: 0.0), n = (contacted: 0, holdout: 0)
         var churn = (contacted: 0.0, nContacted: 0, holdout: 0.0, nHoldout: 0)
