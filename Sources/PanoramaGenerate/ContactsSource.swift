@@ -7,7 +7,7 @@ import Foundation
 /// held-out customers are contacted anyway; and some base customers get `other` contacts.
 ///
 /// The contacts have a known effect (`ContactsSource.model`): a retention contact that reaches the
-/// customer lowers their churn probability of M; a repair contact that reaches them raises the scores
+/// customer halves their churn probability of M; a repair contact that reaches them raises the scores
 /// of their surveys of M. Last month's detractors get a follow-up survey, so that the repair is measurable.
 enum ContactsSource: DeliverySource {
     static let name = "contacts"
@@ -16,11 +16,17 @@ enum ContactsSource: DeliverySource {
     static let plantKey: UInt64 = 5
     static let fileStream = Stream.contactsFile
 
-    /// The call centre and the effect of its contacts.
-    static let model = ContactModel(
-        delivered: true, holdoutPct: FollowUpLists.holdoutPct, contactRate: 0.85, holdoutContactedRate: 0.05,
-        wrongProgramRate: 0.03, backgroundRate: 0.004, secondAttemptRate: 0.5, retentionChurnReductionPt: 3,
-        repairScoreBoost: 1.0, followUpSurveyRate: 0.8)
+    /// The call centre and the effect of its contacts: a reached retention contact halves the month's
+    /// churn probability; a reached repair contact raises every score of the month's surveys by a
+    /// point, which raises the predicted nps by Σ coefficients = 1.0.
+    static let model: ContactModel = {
+        let boost = 1.0
+        return ContactModel(
+            delivered: true, holdoutPct: FollowUpLists.defaultHoldoutPct, contactRate: 0.85, holdoutContactedRate: 0.05,
+            wrongProgramRate: 0.03, backgroundRate: 0.004, secondAttemptRate: 0.5, retentionChurnFactor: 0.5,
+            repairScoreBoost: boost, repairNpsLift: (1e9 * boost * SyntheticDeliveryGenerator.npsCoefficients.reduce(0, +)).rounded() / 1e9,
+            followUpSurveyRate: 0.8)
+    }()
 
     static let programs = ["repair", "retention", "birthday", "anniversary", "other"]
     static let programsZh = ["贬损者修复", "离网挽留", "生日关怀", "在网周年", "其他"]
@@ -286,7 +292,7 @@ enum ContactsSource: DeliverySource {
             }
             careCalendar = cc
         }
-        let next = FollowUpLists(month: m, base: month.base, pop: g.pop, birthNulled: f.birthNulled)
+        let next = FollowUpLists(month: m, base: month.base, pop: g.pop, birthNulled: f.birthNulled, holdoutPct: g.o.holdoutPct)
         let sizes = ListSizes(churnWatch: next.churnWatch.count, churnWatchHoldout: next.churnWatchHoldout.filter { $0 }.count,
                               detractorRepair: next.detractorRepair.count,
                               detractorRepairHoldout: next.detractorRepairHoldout.filter { $0 }.count, careCalendar: next.care.count)

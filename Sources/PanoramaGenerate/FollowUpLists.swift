@@ -18,12 +18,13 @@ struct FollowUpLists {
     /// care_calendar rows: customer and occasion (`birthday` true, else `anniversary`).
     var care: [(customer: Int32, birthday: Bool)] = []
 
-    /// holdout_pct of SPEC §3.3 (customer360 default).
-    static let holdoutPct = 10.0
+    /// holdout_pct of SPEC §3.3 (customer360 default), unless the options say otherwise.
+    static let defaultHoldoutPct = 10.0
 
     /// Builds the lists of month `m` from the population at the end of m. `base` is m's base,
-    /// `birthNulled` the customers (index order) whose birth_date customers.csv of m spelt invalidly.
-    init(month m: MonthInfo, base: [Int32], pop: borrowing Population, birthNulled: [Int32]) {
+    /// `birthNulled` the customers (index order) whose birth_date customers.csv of m spelt invalidly,
+    /// `holdoutPct` the pipeline's customer360 `holdout_pct`.
+    init(month m: MonthInfo, base: [Int32], pop: borrowing Population, birthNulled: [Int32], holdoutPct: Double) {
         month = m
         let next = MonthInfo(index: m.index + 1)
         var nulled = 0
@@ -37,11 +38,11 @@ struct FollowUpLists {
 
             if score >= 50 && highValue && !churned {
                 churnWatch.append(ci)
-                churnWatchHoldout.append(FollowUpLists.heldOut("churn_watch", i, m))
+                churnWatchHoldout.append(FollowUpLists.heldOut("churn_watch", i, m, holdoutPct))
             }
             if nps <= 6 {
                 detractorRepair.append(ci)
-                detractorRepairHoldout.append(FollowUpLists.heldOut("detractor_repair", i, m))
+                detractorRepairHoldout.append(FollowUpLists.heldOut("detractor_repair", i, m, holdoutPct))
             }
             if !churned && (highValue || pop.vip[i] != 0) {
                 var birthday = false
@@ -61,7 +62,7 @@ struct FollowUpLists {
 
     /// SPEC §3.3 holdout: the first 8 bytes of SHA-256 of `<list>|<customer_id>|<YYYY-MM>` as a
     /// big-endian integer, divided by 2^64, below holdout_pct/100.
-    static func heldOut(_ list: String, _ i: Int, _ m: MonthInfo) -> Bool {
+    static func heldOut(_ list: String, _ i: Int, _ m: MonthInfo, _ holdoutPct: Double) -> Bool {
         let hex = SHA256Digest.hex(Array("\(list)|\(customerId(i))|\(m.key)".utf8))
         var v: UInt64 = 0
         for c in hex.utf8.prefix(16) { v = v << 4 | UInt64(c <= 57 ? c - 48 : c - 87) }

@@ -40,6 +40,9 @@ struct GeneratorRun {
         guard options.dirtyRate >= 0, options.dirtyRate <= 1, !options.dirtyRate.isNaN else {
             throw GeneratorError.invalidOption("dirty rate must be within 0…1")
         }
+        guard options.holdoutPct >= 0, options.holdoutPct <= 100 else {
+            throw GeneratorError.invalidOption("holdout percent must be within 0…100 (customer360's holdout_pct), got \(options.holdoutPct)")
+        }
         let enc = options.encoding.lowercased().replacingOccurrences(of: "_", with: "-")
         switch enc {
         case "utf-8", "utf8": gb = false
@@ -71,13 +74,15 @@ struct GeneratorRun {
         for (k, name) in Churn.features.enumerated() { churnCoefficients[name] = Churn.coefficients[k] }
         var contactModel = ContactsSource.model
         contactModel.delivered = o.contacts
+        contactModel.holdoutPct = o.holdoutPct
         let truth = GenerationTruth(
             seed: seed, start: start.key, months: keys, customers: o.customers, encoding: encodingName, dirtyRate: rate,
             npsModel: NPSModel(intercept: SyntheticDeliveryGenerator.npsIntercept, coefficients: coef,
                                noiseSD: SyntheticDeliveryGenerator.npsNoiseSD),
             churnModel: ChurnModel(joinRate: GeneratorRun.joinRate, intercept: Churn.intercept, coefficients: churnCoefficients,
                                    features: Churn.features),
-            perMonth: perMonth, shifts: shifts.map { ShiftPlan.truth($0, start: start) }, contactModel: contactModel)
+            perMonth: perMonth, shifts: shifts.map { ShiftPlan.truth($0, start: start) }, contactModel: contactModel,
+            intentModel: UsageSource.intentModel)
         try truth.jsonData().write(to: dir.appendingPathComponent("_truth.json"))
         var csv = "month,source,line,code,detail\n"
         for p in planted { csv += "\(p.month),\(p.source),\(p.line),\(p.code),\(p.detail)\n" }
@@ -114,6 +119,7 @@ struct GeneratorRun {
             }
         }
         active = o.customers
+        UsageSource.startIntent(&pop, seed: seed, start: start)
     }
 
     // MARK: one month
@@ -142,7 +148,8 @@ struct GeneratorRun {
         return MonthTruth(customers: state.files["customers"]!, usage: state.files["usage"]!, surveys: state.files["surveys"]!,
                           complaints: state.files["complaints"]!, contacts: state.files["contacts"], baseCustomers: base.count,
                           churnedInMonth: state.churned, newCustomers: newCount, surveyNPS: state.surveyNPS,
-                          surveysComplete: state.surveysComplete, followUp: state.followUpTruth)
+                          surveysComplete: state.surveysComplete, followUp: state.followUpTruth,
+                          considering: state.considering, consideringCourted: state.consideringCourted)
     }
 
     // MARK: files
@@ -196,6 +203,9 @@ struct MonthState {
     var surveyNPS = 0.0
     /// Real surveys with all seven dimensions answered.
     var surveysComplete = 0
+    /// Base customers considering another operator during M, and those of them courted (`UsageSource`).
+    var considering = 0
+    var consideringCourted = 0
     /// The call centre's month (see `ContactsSource`).
     var followUp = FollowUpMonth()
     /// What the truth says about the month's follow-up.

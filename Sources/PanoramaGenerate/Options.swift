@@ -20,10 +20,16 @@ public struct GeneratorOptions: Sendable, Equatable {
     /// Whether contacts.csv is delivered. Off, the call centre still works the lists (the same
     /// contacts and effects happen); only the file is missing, as when the call centre does not deliver.
     public var contacts: Bool
+    /// The share (percent, 0–100) of churn_watch and detractor_repair held out of contact, as the
+    /// pipeline's customer360 `holdout_pct` will hold them out (SPEC §3.3; default 10, like the
+    /// pipeline). The two must agree for the call centre to work the lists customer360 publishes; a
+    /// larger control group (50) gives the measured effect of SPEC §5.1 more statistical power.
+    public var holdoutPct: Double
 
     /// Creates options; values are validated by `SyntheticDeliveryGenerator.write(to:)`.
     public init(start: String = "2026-01", months: Int = 3, customers: Int = 10_000, seed: UInt64 = 42,
-                encoding: String = "utf-8", dirtyRate: Double = 0.01, shifts: Bool = true, contacts: Bool = true) {
+                encoding: String = "utf-8", dirtyRate: Double = 0.01, shifts: Bool = true, contacts: Bool = true,
+                holdoutPct: Double = 10) {
         self.start = start
         self.months = months
         self.customers = customers
@@ -32,6 +38,7 @@ public struct GeneratorOptions: Sendable, Equatable {
         self.dirtyRate = dirtyRate
         self.shifts = shifts
         self.contacts = contacts
+        self.holdoutPct = holdoutPct
     }
 }
 
@@ -59,10 +66,13 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
     public var shifts: [PlantedShift]
     /// How the call centre works the follow-up lists and what its contacts do.
     public var contactModel: ContactModel?
+    /// How customers come to weigh another operator's offer: the churn signals behind churn_watch.
+    public var intentModel: IntentModel?
 
     enum CodingKeys: String, CodingKey {
         case seed, start, months, customers, encoding, shifts
         case contactModel = "contact_model"
+        case intentModel = "intent_model"
         case dirtyRate = "dirty_rate"
         case npsModel = "nps_model"
         case churnModel = "churn_model"
@@ -72,7 +82,7 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
     /// Creates a truth.
     public init(seed: UInt64, start: String, months: [String], customers: Int, encoding: String, dirtyRate: Double,
                 npsModel: NPSModel, churnModel: ChurnModel, perMonth: [String: MonthTruth], shifts: [PlantedShift],
-                contactModel: ContactModel?) {
+                contactModel: ContactModel?, intentModel: IntentModel? = nil) {
         self.seed = seed
         self.start = start
         self.months = months
@@ -84,6 +94,7 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
         self.perMonth = perMonth
         self.shifts = shifts
         self.contactModel = contactModel
+        self.intentModel = intentModel
     }
 
     /// Reads a truth; files written before shifts existed read with no shifts.
@@ -100,6 +111,7 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
         perMonth = try c.decode([String: MonthTruth].self, forKey: .perMonth)
         shifts = try c.decodeIfPresent([PlantedShift].self, forKey: .shifts) ?? []
         contactModel = try c.decodeIfPresent(ContactModel.self, forKey: .contactModel)
+        intentModel = try c.decodeIfPresent(IntentModel.self, forKey: .intentModel)
     }
 
     /// Writes a truth; `shifts` only when there are some (a run without them reads as before they existed).
@@ -116,6 +128,7 @@ public struct GenerationTruth: Codable, Sendable, Equatable {
         try c.encode(perMonth, forKey: .perMonth)
         if !shifts.isEmpty { try c.encode(shifts, forKey: .shifts) }
         try c.encodeIfPresent(contactModel, forKey: .contactModel)
+        try c.encodeIfPresent(intentModel, forKey: .intentModel)
     }
 
     /// Reads `_truth.json`.
@@ -190,8 +203,9 @@ public struct NPSModel: Codable, Sendable, Equatable {
 
 /// The true churn model: P(churn in M) = 1 / (1 + e^−η), η = intercept + Σ coefficients[f]·x_f, x the
 /// SPEC §5.2 features of the customer's customer_360 row of M-1 (customers who joined before M; in the
-/// first month, pre-history: usual bill, tenure, VIP level). A reached retention contact then takes
-/// points off (`contact_model`), a churn shift multiplies it (`shifts`), and it is capped at 0.6.
+/// first month, pre-history: usual bill, tenure, VIP level). It is capped at 0.6, a churn shift
+/// multiplies it (`shifts`) and a reached retention contact multiplies it by
+/// `contact_model.retention_churn_factor`.
 public struct ChurnModel: Codable, Sendable, Equatable {
     /// Mean monthly share of new joiners relative to the active base.
     public var joinRate: Double
@@ -232,9 +246,14 @@ public struct MonthTruth: Codable, Sendable, Equatable {
     public var surveysComplete: Int
     /// The month's follow-up lists, its contacts, and the expected outcome of last month's lists.
     public var followUp: FollowUpTruth?
+    /// Base customers weighing another operator's offer during M (`intent_model`), and those of them
+    /// whose usual bill makes competitors court them.
+    public var considering: Int?
+    public var consideringCourted: Int?
 
     enum CodingKeys: String, CodingKey {
-        case customers, usage, surveys, complaints, contacts
+        case customers, usage, surveys, complaints, contacts, considering
+        case consideringCourted = "considering_courted"
         case followUp = "follow_up"
         case baseCustomers = "base_customers"
         case churnedInMonth = "churned_in_month"
@@ -285,12 +304,14 @@ public struct ContactModel: Codable, Sendable, Equatable {
     public var backgroundRate: Double
     /// Share of unreached first attempts tried a second time.
     public var secondAttemptRate: Double
-    /// A `retention` contact that reaches the customer (reached or resolved) lowers their churn
-    /// probability of the month by this many points (not below 0).
-    public var retentionChurnReductionPt: Double
+    /// A `retention` contact that reaches the customer (reached or resolved) multiplies their churn
+    /// probability of the month by this factor (0.5: halves it).
+    public var retentionChurnFactor: Double
     /// A `repair` contact that reaches the customer raises every dimension score of their surveys of
     /// the month by this many points before rounding (nps follows through the NPS model).
     public var repairScoreBoost: Double
+    /// What that does to the NPS model's prediction of their nps: repair_score_boost × Σ coefficients.
+    public var repairNpsLift: Double
     /// Share of last month's detractor_repair customers (held out or not) surveyed again this month
     /// (a follow-up survey, besides the usual random ones).
     public var followUpSurveyRate: Double
@@ -303,9 +324,46 @@ public struct ContactModel: Codable, Sendable, Equatable {
         case wrongProgramRate = "wrong_program_rate"
         case backgroundRate = "background_rate"
         case secondAttemptRate = "second_attempt_rate"
-        case retentionChurnReductionPt = "retention_churn_reduction_pt"
+        case retentionChurnFactor = "retention_churn_factor"
         case repairScoreBoost = "repair_score_boost"
+        case repairNpsLift = "repair_nps_lift"
         case followUpSurveyRate = "follow_up_survey_rate"
+    }
+}
+
+/// How customers come to weigh another operator's offer ("considering"), the state behind the
+/// churn signals of SPEC §3.2 and so behind churn_watch. Churn itself follows `churn_model` on the
+/// features only: considering customers churn more because their flags are raised.
+public struct IntentModel: Codable, Sendable, Equatable {
+    /// Monthly probability that a customer of average latent satisfaction starts considering.
+    public var rate: Double
+    /// The same for customers whose usual bill is at least `courted_usual_bill` yuan (competitors court them).
+    public var courtedRate: Double
+    public var courtedUsualBill: Double
+    /// The probability is multiplied by e^(satisfaction_slope × latent satisfaction) (satisfaction ~ N(0, 1)).
+    public var satisfactionSlope: Double
+    /// Months a customer considers; one still here at the end stays, and the usage comes back.
+    public var months: Int
+    /// In each month of considering: the probability that the bill falls to between
+    /// `plan_cut_ratio_min` and `plan_cut_ratio_max` of the month before (usage moved to the new SIM).
+    public var planCutRate: Double
+    public var planCutRatioMin: Double
+    public var planCutRatioMax: Double
+    /// In each month of considering: the probability of forwarding calls (call_forward_ratio ≥ 0.5).
+    public var forwardingRate: Double
+    /// Added to the customer's off-net share while considering.
+    public var offnetAdded: Double
+
+    enum CodingKeys: String, CodingKey {
+        case rate, months
+        case courtedRate = "courted_rate"
+        case courtedUsualBill = "courted_usual_bill"
+        case satisfactionSlope = "satisfaction_slope"
+        case planCutRate = "plan_cut_rate"
+        case planCutRatioMin = "plan_cut_ratio_min"
+        case planCutRatioMax = "plan_cut_ratio_max"
+        case forwardingRate = "forwarding_rate"
+        case offnetAdded = "offnet_added"
     }
 }
 

@@ -28,6 +28,8 @@ struct Population {
     var flags: [UInt8] = []           // this month's risk flags (Flag)
     /// Months left of considering another operator's offer (0 = not considering).
     var intent: [UInt8] = []
+    /// The log cut of the usual bill while considering (≤ 0; 0 = none), undone when the customer stays.
+    var intentCut: [Float] = []
     /// Logit of the churn probability of the coming month (`Churn`), from the state the last month left.
     var churnLogit: [Float] = []
     /// Complaints delivered (clean rows) in M, M-1, M-2 (two bits each, from bit 0) and those of M
@@ -56,7 +58,7 @@ struct Population {
         prefix.reserveCapacity(n); logLevel.reserveCapacity(n); sat.reserveCapacity(n); cfrClass.reserveCapacity(n)
         offnetBase.reserveCapacity(n); dataLevel.reserveCapacity(n); points.reserveCapacity(n)
         arpu0.reserveCapacity(n); arpu1.reserveCapacity(n); arpu2.reserveCapacity(n)
-        flags.reserveCapacity(n); intent.reserveCapacity(n); churnLogit.reserveCapacity(n)
+        flags.reserveCapacity(n); intent.reserveCapacity(n); intentCut.reserveCapacity(n); churnLogit.reserveCapacity(n)
         complaintCounts.reserveCapacity(n); lastNps.reserveCapacity(n); followUp.reserveCapacity(n)
     }
 
@@ -95,7 +97,7 @@ struct Population {
 
         sat.append(Float(r.normal()))
         let cu = r.uniform()
-        cfrClass.append(cu < 0.80 ? 0 : (cu < 0.965 ? 1 : 2))
+        cfrClass.append(cu < 0.80 ? 0 : (cu < 0.995 ? 1 : 2))
         offnetBase.append(r.chance(0.08) ? Float(0.42 + 0.35 * r.uniform()) : Float(max(0.0, min(0.38, 0.15 + 0.08 * r.normal()))))
         dataLevel.append(Float(Foundation.log(br == 1 ? 14.0 : 6.0) + 0.8 * r.normal()))
         points.append(Int32(max(0.0, Foundation.exp(level) * Double(r.int(in: 2...36)))))
@@ -105,6 +107,7 @@ struct Population {
         arpu0.append(-1); arpu1.append(-1); arpu2.append(-1)
         flags.append(0)
         intent.append(0)
+        intentCut.append(0)
         churnLogit.append(-.infinity)
         complaintCounts.append(0)
         lastNps.append(255)

@@ -107,4 +107,6 @@ enum Stream: UInt64 {
     case shiftPlan, shiftDraws
     /// The call centre's contacts, their file, and last month's detractors' follow-up surveys.
     case contacts, contactsFile, followUpSurveys
+    /// Who is already considering another operator when the first month starts.
+    case intentStart
 }

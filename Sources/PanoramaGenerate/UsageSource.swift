@@ -10,10 +10,54 @@ enum UsageSource: DeliverySource {
     static let plantKey: UInt64 = 2
     static let fileStream = Stream.usageFile
 
+    /// How customers come to weigh another operator's offer (docs/generator.md, "Churn signals").
+    static let intentModel = IntentModel(
+        rate: 0.006, courtedRate: 0.10, courtedUsualBill: 150, satisfactionSlope: -0.6, months: 2,
+        planCutRate: 0.8, planCutRatioMin: 0.5, planCutRatioMax: 0.7, forwardingRate: 0.8, offnetAdded: 0.25)
     /// Monthly probability that a customer of average satisfaction starts considering another operator.
-    static let intentRate = 0.006
-    /// Log bill level from which competitors court a customer (120 yuan, SPEC's high value).
-    static let courtedLevel = Float(Foundation.log(120.0))
+    static let intentRate = intentModel.rate
+    /// The same for a customer whose usual bill is at least `courtedLevel`: competitors' offers target
+    /// them (150 yuan: still high value after a cut, so that they can be on churn_watch).
+    static let courtedIntentRate = intentModel.courtedRate
+    static let courtedLevel = Float(Foundation.log(intentModel.courtedUsualBill))
+    /// Months a customer considers another operator's offer.
+    static let intentMonths = UInt8(intentModel.months)
+    /// Probability, in each month of considering, that the customer moves more of the usage to the new
+    /// SIM: the bill falls to 50–70 % of the month before (a bill drop), and stays down until the
+    /// customer leaves or decides to stay.
+    static let intentPlanCut = intentModel.planCutRate
+    /// Probability that a considering customer forwards calls to the new number in a month.
+    static let intentForwarding = intentModel.forwardingRate
+    /// What considering adds to the customer's off-net share (calls to the other operator's network).
+    static let intentOffnet = intentModel.offnetAdded
+
+    /// The plan cut of one month of considering, as a log factor on the bill level.
+    @inline(__always) static func intentCut(_ r: inout Rng) -> Float {
+        Float(Foundation.log(intentModel.planCutRatioMin + (intentModel.planCutRatioMax - intentModel.planCutRatioMin) * r.uniform()))
+    }
+
+    /// Before the first month: the customers who started considering in the months before it and
+    /// still are, as many as in any later month (onsets at each customer's rate, plan cut included), so that
+    /// the first months look like the others — the share of high-value customers, the watch list.
+    static func startIntent(_ pop: inout Population, seed: UInt64, start: MonthInfo) {
+        var r = Rng(seed: seed, stream: Stream.intentStart.rawValue, month: start.index)
+        let first = start.firstDay
+        for i in 0..<pop.count where Int(pop.joinDay[i]) < first && pop.churnDay[i] == Population.noChurn {
+            let rate = pop.logLevel[i] >= courtedLevel ? courtedIntentRate : intentRate
+            let q = rate * Foundation.exp(intentModel.satisfactionSlope * Double(pop.sat[i]))
+            let u = r.uniform()
+            // started k months before the first month (k = 1 ..< intentMonths), each with probability q;
+            // the plan cuts of those k months
+            guard u < Double(intentMonths - 1) * q else { continue }
+            let k = 1 + Int(u / q)
+            pop.intent[i] = intentMonths - UInt8(k)
+            for _ in 0..<k where r.chance(intentPlanCut) {
+                let cut = intentCut(&r)
+                pop.logLevel[i] += cut
+                pop.intentCut[i] += cut
+            }
+        }
+    }
 
     static func run(_ g: inout GeneratorRun, _ month: inout MonthState) throws {
         let m = month.info
@@ -33,18 +77,31 @@ enum UsageSource: DeliverySource {
             // delivered), their usual bill, so that bills drop (and complaints follow) from the start.
             var prev = g.pop.previousBill(i)
             if month.ordinal == 0 && Int(g.pop.joinDay[i]) < m.firstDay { prev = Float(Foundation.exp(Double(g.pop.logLevel[i]))) }
-            // Churn intent: a customer weighing another operator's offer for three months (likelier
-            // when dissatisfied, twice as likely for big spenders, whom competitors court) cuts the
-            // plan, forwards calls to the new number and calls that network.
+            // Churn intent: a customer weighing another operator's offer for two months (likelier when
+            // dissatisfied, far likelier for big spenders, whom competitors court) moves the usage to
+            // the new SIM step by step (a bill drop each month), forwards calls to the new number and
+            // calls that network. A customer still here when the two months end has decided to stay:
+            // the usage comes back.
             var intent = g.pop.intent[i]
-            let courted = g.pop.logLevel[i] >= UsageSource.courtedLevel ? 2.0 : 1.0
-            let considering = intent == 0 && r.chance(UsageSource.intentRate * courted * Foundation.exp(-0.6 * Double(g.pop.sat[i])))
-            if considering { intent = 3 }
+            let courted = g.pop.logLevel[i] - g.pop.intentCut[i] >= UsageSource.courtedLevel
+            let rate = courted ? UsageSource.courtedIntentRate : UsageSource.intentRate
+            let considering = intent == 0 && r.chance(rate * Foundation.exp(UsageSource.intentModel.satisfactionSlope * Double(g.pop.sat[i])))
+            if considering { intent = UsageSource.intentMonths }
+            if intent > 0 {
+                month.considering += 1
+                if courted { month.consideringCourted += 1 }
+            }
             var level = g.pop.logLevel[i] + Float(0.03 * r.normal())
             var factor = 1.0
-            if prev > 0 && r.chance(considering ? 0.4 : 0.025) {
-                factor = 0.3 + 0.35 * r.uniform()
-                level += logDrop * Float(0.3 + 0.7 * r.uniform())
+            if prev > 0 && r.chance(intent > 0 ? UsageSource.intentPlanCut : 0.025) {
+                if intent > 0 {
+                    let cut = UsageSource.intentCut(&r)
+                    level += cut
+                    g.pop.intentCut[i] += cut
+                } else {
+                    factor = 0.3 + 0.35 * r.uniform()
+                    level += logDrop * Float(0.3 + 0.7 * r.uniform())
+                }
                 g.pop.sat[i] -= 0.3
             }
             g.pop.logLevel[i] = level
@@ -62,8 +119,9 @@ enum UsageSource: DeliverySource {
                 let gbv = Foundation.exp(Double(g.pop.dataLevel[i]) + 0.3 * r.normal()) * min(1.5, a / 55 + 0.2)
                 u.dataCenti = Int((gbv * 100).rounded())
             }
-            if g.pop.cfrClass[i] < 2 && r.chance(0.003) { g.pop.cfrClass[i] = 2 }
-            let forwarding = intent > 0 && r.chance(0.6)
+            // Habitual forwarding (to a secretary, a landline) starts and stops: about 0.5 % of the base at any time.
+            if g.pop.cfrClass[i] < 2 { if r.chance(0.00035) { g.pop.cfrClass[i] = 2 } } else if r.chance(0.07) { g.pop.cfrClass[i] = 1 }
+            let forwarding = intent > 0 && r.chance(UsageSource.intentForwarding)
             if !r.chance(0.02) {
                 switch forwarding ? 2 : g.pop.cfrClass[i] {
                 case 0: u.cfrMilli = 0
@@ -72,7 +130,7 @@ enum UsageSource: DeliverySource {
                 }
             }
             if !r.chance(0.02) {
-                let offnet = Double(g.pop.offnetBase[i]) + (intent > 0 ? 0.25 : 0)
+                let offnet = Double(g.pop.offnetBase[i]) + (intent > 0 ? UsageSource.intentOffnet : 0)
                 u.offMilli = Int((1000 * min(1, max(0, offnet + 0.04 * r.normal()))).rounded())
             }
             var pts = Int(g.pop.points[i]) + Int(a * (0.5 + r.uniform()))
@@ -88,6 +146,11 @@ enum UsageSource: DeliverySource {
             g.pop.flags[i] = f
             g.pop.arpu0[i] = Int32(u.arpuCents)
             g.pop.intent[i] = intent > 0 ? intent - 1 : 0
+            if intent == 1 && g.pop.intentCut[i] != 0 {
+                // the last month of considering: from next month the usual plan again
+                g.pop.logLevel[i] -= g.pop.intentCut[i]
+                g.pop.intentCut[i] = 0
+            }
 
             w.b.reset()
             let awk = w.r.chance(0.05)

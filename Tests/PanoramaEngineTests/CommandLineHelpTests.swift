@@ -11,7 +11,7 @@ struct CommandLineHelpTests {
         "merge": ["--month", "--work", "--buckets", "--quiet", "--log-format"],
         "validate": ["--set"],
         "plan": ["--month", "--months", "--stage", "--from", "--until", "--set"],
-        "generate": ["--out", "--start", "--months", "--customers", "--seed", "--encoding", "--dirty", "--no-shifts", "--no-contacts"],
+        "generate": ["--out", "--start", "--months", "--customers", "--seed", "--encoding", "--dirty", "--holdout-pct", "--no-shifts", "--no-contacts"],
         "demo": ["--customers", "--config", "--quiet"],
         "bench": ["--customers", "--months", "--seed", "--config"],
         "version": [],

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Churn a model can learn")
 struct ChurnTests {
-    @Test("the true churn model is a logistic regression on SPEC §5.2's features, with the signs the operator expects and flags the rule overweights")
+    @Test("the true churn model is a logistic regression on SPEC §5.2's features, with the signs the operator expects and flags the rule overweights against call forwarding")
     func truthModel() throws {
         let dir = TestSupport.tempDir("churn-truth")
         defer { TestSupport.cleanup(dir) }
@@ -16,8 +16,12 @@ struct ChurnTests {
         let c = model.coefficients
         for rising in ["flag_bill_drop", "flag_call_forward", "complaints_3m", "open_complaints", "flag_detractor"] { #expect(c[rising]! > 0, "\(rising)") }
         for falling in ["tenure_years", "vip", "high_value", "log_arpu_3m"] { #expect(c[falling]! < 0, "\(falling)") }
-        // The rule weighs off-net at 2/3 and the complaint flag at 1/2 of a bill drop; the truth far less.
-        #expect(c["flag_offnet"]! / c["flag_bill_drop"]! < 0.2 && c["flag_complaint"]! / c["flag_bill_drop"]! < 0.2)
+        // Call forwarding is the truth's strongest flag. The rule weighs a bill drop above it, off-net at
+        // 4/5 and the complaint flag at 3/5 of it; the truth weighs each at under a fifth.
+        let rule = ["flag_bill_drop": 0.30, "flag_call_forward": 0.25, "flag_offnet": 0.20, "flag_complaint": 0.15]
+        for flag in ["flag_bill_drop", "flag_offnet", "flag_complaint"] {
+            #expect(rule[flag]! / rule["flag_call_forward"]! >= 0.6 && c[flag]! / c["flag_call_forward"]! < 0.2, "\(flag)")
+        }
         #expect(c["open_complaints"]! > c["complaints_3m"]!)
     }
 

@@ -20,7 +20,7 @@ struct RefFollowUp {
     var features: [String: [Double]] = [:]
     var riskScore: [String: Int] = [:]
 
-    init(month key: String, months: [String], results: [String: RefResult]) {
+    init(month key: String, months: [String], results: [String: RefResult], holdoutPct: Double = 10) {
         let mi = MonthInfo(key: key)!
         let first = mi.firstDay, last = mi.lastDay
         let next = MonthInfo(index: mi.index + 1)
@@ -79,11 +79,11 @@ struct RefFollowUp {
             riskScore[id] = Int((100 * score).rounded())
             if (100 * score).rounded() >= 50 && highValue && !churnedInMonth {
                 churnWatch.insert(id)
-                if RefFollowUp.heldOut("churn_watch", id, key) { churnWatchHeld.insert(id) }
+                if RefFollowUp.heldOut("churn_watch", id, key, holdoutPct) { churnWatchHeld.insert(id) }
             }
             if let nps, nps <= 6 {
                 detractors.insert(id)
-                if RefFollowUp.heldOut("detractor_repair", id, key) { detractorsHeld.insert(id) }
+                if RefFollowUp.heldOut("detractor_repair", id, key, holdoutPct) { detractorsHeld.insert(id) }
             }
             guard !churnedInMonth, highValue || c["vip_level"] != "none" else { continue }
             if let b = c["birth_date"].flatMap({ Int($0) }) {
@@ -98,9 +98,9 @@ struct RefFollowUp {
         }
     }
 
-    static func heldOut(_ list: String, _ id: String, _ month: String) -> Bool {
+    static func heldOut(_ list: String, _ id: String, _ month: String, _ holdoutPct: Double = 10) -> Bool {
         let hex = SHA256Digest.hex(Array("\(list)|\(id)|\(month)".utf8))
-        return Double(UInt64(hex.prefix(16), radix: 16)!) / 18_446_744_073_709_551_616.0 < 0.10
+        return Double(UInt64(hex.prefix(16), radix: 16)!) / 18_446_744_073_709_551_616.0 < holdoutPct / 100
     }
 
     static func ymd(_ day: Int) -> (y: Int, m: Int, d: Int) {
@@ -214,6 +214,31 @@ struct FollowUpTests {
         #expect(totals.contacted > 50 && totals.resurveyedHoldout > 5)
     }
 
+    @Test("the holdout share follows the option: lists held out by SPEC §3.3's hash at 50 %, recorded in the truth; a share outside 0–100 is refused")
+    func holdoutOption() throws {
+        let dir = TestSupport.tempDir("holdout")
+        defer { TestSupport.cleanup(dir) }
+        let truth = try SyntheticDeliveryGenerator(options: GeneratorOptions(start: "2026-01", months: 2, customers: 3000, seed: 5,
+                                                                             holdoutPct: 50)).write(to: dir)
+        #expect(truth.contactModel?.holdoutPct == 50)
+        let results = try TestSupport.verify(dir, truth)
+        var held = 0, listed = 0
+        for key in truth.months {
+            let ref = RefFollowUp(month: key, months: truth.months, results: results, holdoutPct: 50)
+            let lists = try #require(truth.perMonth[key]?.followUp?.lists)
+            #expect(lists.churnWatchHoldout == ref.churnWatchHeld.count && lists.detractorRepairHoldout == ref.detractorsHeld.count, "\(key)")
+            held += lists.churnWatchHoldout + lists.detractorRepairHoldout
+            listed += lists.churnWatch + lists.detractorRepair
+        }
+        // about half held out (the hash is as good as random): 3 standard deviations of a fair coin
+        #expect(abs(Double(held) - 0.5 * Double(listed)) <= 3 * (0.25 * Double(listed)).squareRoot(), "\(held) of \(listed)")
+        for bad in [-1.0, 100.5, .nan] {
+            #expect(throws: GeneratorError.self) {
+                _ = try SyntheticDeliveryGenerator(options: GeneratorOptions(customers: 10, holdoutPct: bad)).write(to: dir)
+            }
+        }
+    }
+
     @Test("without contacts.csv the same contacts happen: every other file and the follow-up truth are the same")
     func contactsNotDelivered() throws {
         let on = TestSupport.tempDir("contacts-on"), off = TestSupport.tempDir("contacts-off")
@@ -242,7 +267,7 @@ struct FollowUpTests {
         defer { TestSupport.cleanup(dir) }
         let truth = try SyntheticDeliveryGenerator(options: GeneratorOptions(start: "2026-01", months: 5, customers: 12_000, seed: 2026, dirtyRate: 0)).write(to: dir)
         let results = try TestSupport.verify(dir, truth)
-        #expect(truth.contactModel!.retentionChurnReductionPt > 0 && truth.contactModel!.repairScoreBoost > 0)
+        #expect(truth.contactModel!.retentionChurnFactor < 1 && truth.contactModel!.repairScoreBoost > 0)
         // observed repair rates per group against the design's expected rates, pooled over the months
         var observed = (contacted: 0.0, holdout: 0.0), expected = (contacted: 0.0, holdout: 0.0), n = (contacted: 0, holdout: 0)
         var churn = (contacted: 0.0, nContacted: 0, holdout: 0.0, nHoldout: 0)

@@ -21,10 +21,15 @@ enum GenerateCommand: PanoramaCommand {
     static let encoding = OptionSpec.value("--encoding", "utf-8|gb18030", help: "The text encoding of the files.", default: "utf-8")
     static let dirty = OptionSpec.value("--dirty", "RATE", help: "The share of rows made bad on purpose, 0 to 0.5.", default: "0.01")
 
+    static let holdout = OptionSpec.value("--holdout-pct", "PCT", help: """
+        The percent of churn_watch and detractor_repair held out of contact, 0 to 100; set the pipeline's \
+        customer360 holdout_pct to the same value.
+        """, default: "10")
+
     static let noShifts = OptionSpec.flag("--no-shifts", help: "Plant no real month-over-month changes (shifts in the truth).")
     static let noContacts = OptionSpec.flag("--no-contacts", help: "Do not deliver contacts.csv (the call centre still works the lists).")
 
-    static let options = [out, start, months, customers, seed, encoding, dirty, noShifts, noContacts]
+    static let options = [out, start, months, customers, seed, encoding, dirty, holdout, noShifts, noContacts]
 
     static func run(_ parsed: ParsedArguments) throws -> ExitCode {
         let folder = try parsed.string(out)
@@ -38,9 +43,12 @@ enum GenerateCommand: PanoramaCommand {
         guard let rate = Double(try parsed.string(dirty)), rate >= 0, rate <= 0.5 else {
             throw PanoramaError.usage("--dirty expects a rate between 0 and 0.5")
         }
+        guard let holdoutPct = Double(try parsed.string(holdout)), holdoutPct >= 0, holdoutPct <= 100 else {
+            throw PanoramaError.usage("--holdout-pct expects a percentage between 0 and 100 (10 = one customer in ten held out)")
+        }
         let options = GeneratorOptions(start: first.description, months: monthCount, customers: customerCount, seed: seedValue,
                                        encoding: textEncoding.rawValue, dirtyRate: rate, shifts: !parsed.isSet(noShifts),
-                                       contacts: !parsed.isSet(noContacts))
+                                       contacts: !parsed.isSet(noContacts), holdoutPct: holdoutPct)
         _ = try SyntheticDeliveryGenerator(options: options).write(to: URL(fileURLWithPath: folder))
         FileHandle.standardError.write("generated \(monthCount) months of deliveries for \(customerCount) customers in \(folder) (truth in \(folder)/_truth.json)\n".data(using: .utf8)!)
         return .ok
