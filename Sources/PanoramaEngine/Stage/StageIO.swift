@@ -106,10 +106,11 @@ public final class StageIO: @unchecked Sendable {
         for r in requests where r.required && !warehouse.hasPartition(r.table.name, r.month) { throw missing(r.table, r.month) }
         let results = try parallelMap(requests.count) { k -> (ColumnarTable, LineageEntry)? in
             let r = requests[k]
-            guard let (bytes, path, layer) = try partitionBytes(r.table, r.month) else { return nil }
-            let table = try ColumnarTable.parse(bytes, name: path, columns: r.columns)
-            let entry = LineageEntry(kind: .table, name: r.table.name, month: r.month, path: path, rows: table.rowCount,
-                                     sha256: warehouse.sha256(of: bytes, at: path))
+            guard let (path, layer) = locate(r.table, r.month) else { return nil }
+            // Read into the table's own buffer and hashed while it is parsed (the digest is reused
+            // when this run wrote or hashed the unchanged file).
+            let (table, sha256) = try ColumnarTable.read(path, columns: r.columns, checksums: warehouse.checksums)
+            let entry = LineageEntry(kind: .table, name: r.table.name, month: r.month, path: path, rows: table.rowCount, sha256: sha256)
             try verify(entry, r.table, in: layer)
             return (table, entry)
         }
@@ -130,11 +131,18 @@ public final class StageIO: @unchecked Sendable {
     }
 
     private func partitionBytes(_ table: TableSchema, _ month: Month) throws -> (bytes: [UInt8], path: String, layer: Warehouse)? {
-        guard let (path, layer) = warehouse.locatePartition(table.name, month) else {
+        guard let (path, layer) = locate(table, month) else { return nil }
+        return (try FileIO.read(path), path, layer)
+    }
+
+    /// Where a partition is read from (this warehouse or a sandbox's base); nil, and recorded as
+    /// missing, when it is not published.
+    private func locate(_ table: TableSchema, _ month: Month) -> (path: String, layer: Warehouse)? {
+        guard let found = warehouse.locatePartition(table.name, month) else {
             noteMissing(.table, table.name, month, warehouse.partitionPath(table.name, month))
             return nil
         }
-        return (try FileIO.read(path), path, layer)
+        return found
     }
 
     /// A partition about to be read must be the one its producer's manifest lists (SPEC §3: a stage
