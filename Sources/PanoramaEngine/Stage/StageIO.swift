@@ -49,6 +49,7 @@ public final class StageIO: @unchecked Sendable {
     private var readEntries: [LineageEntry] = []
     private var missingEntries: [MissingInput] = []
     private var stagedFiles: [StagedFile] = []
+    private var writers: [PartitionWriter] = []
 
     init(config: PipelineConfig, stage: StageConfig, month: Month, runId: String, log: RunLogger, warehouse: Warehouse,
          registry: StageRegistry, beforePublish: (() throws -> Void)? = nil, control: RunControl? = nil) {
@@ -266,6 +267,40 @@ public final class StageIO: @unchecked Sendable {
             throw error
         }
         add(files)
+    }
+
+    /// A writer for this month's partition of `table`, for an output too large to hold whole in
+    /// memory: rows appended to it go through a bounded buffer to the partition's staged file, and
+    /// `publish([TableOutput(writer), …])` publishes it with the stage's other outputs. A writer
+    /// not published by the time the stage returns, or of a stage that fails, is removed.
+    public func partitionWriter(_ table: TableSchema) throws -> PartitionWriter {
+        try control?.checkpoint()
+        let declared = registry.kind(named: stage.kind)?.tables ?? []
+        guard declared.contains(table) else {
+            throw PanoramaError.runtime("stage kind `\(stage.kind)` does not declare table `\(table.name)`; it cannot publish it")
+        }
+        let path = warehouse.partitionPath(table.name, month)
+        try lock.withLock {
+            if writers.contains(where: { $0.path == path && !$0.isFinished }) {
+                throw PanoramaError.runtime("stage `\(stage.id)` already writes table `\(table.name)` for \(month); one writer per partition")
+            }
+        }
+        let writer = try PartitionWriter(table, month: month, path: path)
+        lock.withLock { writers.append(writer) }
+        return writer
+    }
+
+    /// Removes the staged files of partition writers that were not published (the stage returned
+    /// without publishing them, or failed); safe from another thread.
+    func removeUnpublishedWriters() {
+        let published = Set(staged.map(\.staged))
+        for w in lock.withLock({ writers }) where !published.contains(w.stagedPath) { w.remove() }
+    }
+
+    /// Removes everything the stage staged or began to write (the stage failed or was stopped).
+    func discardStaged() {
+        warehouse.discard(staged)
+        removeUnpublishedWriters()
     }
 
     /// Stages files for a folder outside the warehouse (a report folder); they are published with
