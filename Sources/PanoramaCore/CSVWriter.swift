@@ -50,55 +50,77 @@ public struct CSVWriter {
 
     /// Appends a number formatted per SPEC §1 (nil, NaN and infinities are written empty).
     public mutating func number(_ value: Double?) {
-        separator()
-        guard let value else { return }
-        appendNumber(value, to: &bytes)
+        guard let value, value.isFinite else { separator(); return }
+        // The separator and the number's text are built on the stack and appended at once.
+        let comma = !atRowStart
+        atRowStart = false
+        var text = NumberText()
+        let written = text.withBytes { p -> Int in
+            if comma { p[0] = 0x2C }
+            let count = NumberText.write(value, p + (comma ? 1 : 0))
+            return count < 0 ? -1 : count + (comma ? 1 : 0)
+        }
+        if written >= 0 {
+            text.withBytes { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: written)) }
+        } else {
+            if comma { bytes.append(0x2C) }
+            bytes.append(contentsOf: printfSixDecimals(value))
+        }
     }
 
     /// Appends an integer cell.
     public mutating func integer(_ value: Int?) {
-        separator()
-        guard let value else { return }
-        appendInteger(value, to: &bytes)
+        guard let value else { separator(); return }
+        let comma = !atRowStart
+        atRowStart = false
+        var text = NumberText()
+        let written = text.withBytes { p -> Int in
+            if comma { p[0] = 0x2C }
+            return NumberText.write(value, p + (comma ? 1 : 0)) + (comma ? 1 : 0)
+        }
+        text.withBytes { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: written)) }
     }
 
     /// Appends `true`/`false` (nil is empty).
     public mutating func boolean(_ value: Bool?) {
-        separator()
-        guard let value else { return }
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        guard let value else { separator(); return }
+        // ",true" / ",false", without the comma at a row's start.
+        let text: StaticString = value ? ",true" : ",false"
+        let skip = atRowStart ? 1 : 0
+        atRowStart = false
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start + skip, count: text.utf8CodeUnitCount - skip))
     }
 
     /// Appends an ISO date `YYYY-MM-DD` (nil is empty), written digit by digit.
     public mutating func date(_ value: Day?) {
-        separator()
-        guard let value else { return }
-        appendDigits(value.year, 4); bytes.append(UInt8(ascii: "-"))
-        appendDigits(value.month, 2); bytes.append(UInt8(ascii: "-"))
-        appendDigits(value.day, 2)
+        guard let value else { separator(); return }
+        appendStamp(value, time: nil)
     }
 
     /// Appends a datetime `YYYY-MM-DD HH:MM:SS` (nil is empty).
     public mutating func dateTime(_ value: DateTime?) {
         guard let value else { separator(); return }
-        date(value.day)
-        bytes.append(UInt8(ascii: " "))
-        appendDigits(value.hour, 2); bytes.append(UInt8(ascii: ":"))
-        appendDigits(value.minute, 2); bytes.append(UInt8(ascii: ":"))
-        appendDigits(value.second, 2)
+        appendStamp(value.day, time: value)
     }
 
-    /// A non-negative number zero-padded to `width` digits.
-    private mutating func appendDigits(_ value: Int, _ width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var v = value
-        if v >= divisor * 10 { appendInteger(v, to: &bytes); return }
-        while divisor > 0 {
-            bytes.append(UInt8(48 + v / divisor))
-            v %= divisor
-            divisor /= 10
+    /// A date, and the time of `time` when given, with the separator before it, in one append.
+    private mutating func appendStamp(_ day: Day, time: DateTime?) {
+        let comma = !atRowStart
+        atRowStart = false
+        var text = NumberText()
+        let count = text.withBytes { p -> Int in
+            var k = 0
+            if comma { p[0] = 0x2C; k = 1 }
+            k += NumberText.write(day.year, width: 4, p + k); p[k] = UInt8(ascii: "-"); k += 1
+            k += NumberText.write(day.month, width: 2, p + k); p[k] = UInt8(ascii: "-"); k += 1
+            k += NumberText.write(day.day, width: 2, p + k)
+            guard let time else { return k }
+            p[k] = UInt8(ascii: " "); k += 1
+            k += NumberText.write(time.hour, width: 2, p + k); p[k] = UInt8(ascii: ":"); k += 1
+            k += NumberText.write(time.minute, width: 2, p + k); p[k] = UInt8(ascii: ":"); k += 1
+            return k + NumberText.write(time.second, width: 2, p + k)
         }
+        text.withBytes { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
     }
 
     /// Appends an empty cell.
@@ -145,51 +167,113 @@ public func formatNumber(_ value: Double) -> String? {
 /// Appends the SPEC §1 text of a finite number (non-finite values append nothing).
 public func appendNumber(_ value: Double, to out: inout [UInt8]) {
     guard value.isFinite else { return }
-    if value == value.rounded(), abs(value) < 1e15 {
-        appendInteger(Int(value), to: &out)
+    var text = NumberText()
+    let count = text.withBytes { NumberText.write(value, $0) }
+    if count < 0 {
+        out.append(contentsOf: printfSixDecimals(value))
         return
     }
-    // Fast path: scale to millionths. The product is off the exact value by at most half an ulp,
-    // which can only change the rounding when it lands within an ulp of a half-millionth; those
-    // rare values go to printf, which rounds the exact binary value (as SPEC §1 asks).
-    if abs(value) < 1e9 {
-        let scaled = value * 1_000_000
-        let fraction = abs(scaled - scaled.rounded(.towardZero))
-        if abs(fraction - 0.5) > scaled.ulp {
-            let micros = Int(scaled.rounded())
-            if micros == 0 { out.append(UInt8(ascii: "0")); return }
-            if micros < 0 { out.append(UInt8(ascii: "-")) }
-            let magnitude = micros.magnitude
-            appendInteger(Int(magnitude / 1_000_000), to: &out)
-            var frac = Int(magnitude % 1_000_000)
-            if frac == 0 { return }
-            var digits = 6
-            while frac % 10 == 0 { frac /= 10; digits -= 1 }
-            out.append(UInt8(ascii: "."))
-            var buffer: [UInt8] = [48, 48, 48, 48, 48, 48]
-            var k = digits - 1
-            while frac > 0 { buffer[k] = UInt8(48 + frac % 10); frac /= 10; k -= 1 }
-            out.append(contentsOf: buffer[0..<digits])
-            return
-        }
-    }
-    out.append(contentsOf: printfSixDecimals(value))
+    text.withBytes { out.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
 }
 
 /// Integer text without allocating a String.
 @inline(__always)
 func appendInteger(_ value: Int, to out: inout [UInt8]) {
-    if value == 0 { out.append(48); return }
-    var v = value.magnitude
-    if value < 0 { out.append(UInt8(ascii: "-")) }
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var n = 0
-    withUnsafeMutableBytes(of: &digits) { d in
-        while v > 0 { d[n] = UInt8(48 + v % 10); v /= 10; n += 1 }
-        var i = n - 1
-        while i >= 0 { out.append(d[i]); i -= 1 }
+    var text = NumberText()
+    let count = text.withBytes { NumberText.write(value, $0) }
+    text.withBytes { out.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
+}
+
+/// Room on the stack for a cell's number text (a separator, a sign, 20 digits; or the six-decimal
+/// form of |x| < 1e9), so writing a number allocates nothing.
+struct NumberText {
+    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    @inline(__always)
+    mutating func withBytes<R>(_ body: (UnsafeMutablePointer<UInt8>) -> R) -> R {
+        withUnsafeMutableBytes(of: &storage) { body($0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    /// Writes `value` in decimal at `p` (at most 20 bytes) and returns the count.
+    @inline(__always)
+    static func write(_ value: Int, _ p: UnsafeMutablePointer<UInt8>) -> Int {
+        if value < 0 {
+            p[0] = UInt8(ascii: "-")
+            return 1 + write(unsigned: value.magnitude, p + 1)
+        }
+        return write(unsigned: UInt(value), p)
+    }
+
+    /// Writes a number from 0 zero-padded to `width` digits (2 or 4; wider or negative numbers are
+    /// written as they are) and returns the count.
+    @inline(__always)
+    static func write(_ value: Int, width: Int, _ p: UnsafeMutablePointer<UInt8>) -> Int {
+        guard value >= 0 && value < (width == 4 ? 10_000 : 100) else { return write(value, p) }
+        var v = value
+        var k = width - 1
+        while k >= 0 {
+            p[k] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
+            v /= 10
+            k -= 1
+        }
+        return width
+    }
+
+    /// Writes `value` in decimal at `p` and returns the count.
+    @inline(__always)
+    static func write(unsigned value: UInt, _ p: UnsafeMutablePointer<UInt8>) -> Int {
+        var count = 1
+        var bound: UInt = 10
+        while value >= bound && count < 19 { count += 1; bound &*= 10 }
+        if count == 19 && value >= bound { count = 20 }
+        var v = value
+        var k = count - 1
+        while k >= 0 {
+            p[k] = UInt8(truncatingIfNeeded: 48 &+ v % 10)
+            v /= 10
+            k -= 1
+        }
+        return count
+    }
+
+    /// Writes the SPEC §1 text of a finite number at `p` (at most 18 bytes) and returns the count,
+    /// or -1 when only printf can round it correctly (|x| ≥ 1e9 with a fraction, or within an ulp of
+    /// a half-millionth).
+    static func write(_ value: Double, _ p: UnsafeMutablePointer<UInt8>) -> Int {
+        if value == value.rounded(), abs(value) < 1e15 {
+            return write(Int(value), p)
+        }
+        // Scale to millionths. The product is off the exact value by at most half an ulp, which can
+        // only change the rounding when it lands within an ulp of a half-millionth; those rare
+        // values go to printf, which rounds the exact binary value (as SPEC §1 asks).
+        guard abs(value) < 1e9 else { return -1 }
+        let scaled = value * 1_000_000
+        let fraction = abs(scaled - scaled.rounded(.towardZero))
+        guard abs(fraction - 0.5) > scaled.ulp else { return -1 }
+        let micros = Int(scaled.rounded())
+        if micros == 0 {
+            p[0] = UInt8(ascii: "0")
+            return 1
+        }
+        var count = 0
+        if micros < 0 {
+            p[0] = UInt8(ascii: "-")
+            count = 1
+        }
+        let magnitude = micros.magnitude
+        count += write(unsigned: magnitude / 1_000_000, p + count)
+        var frac = magnitude % 1_000_000
+        if frac == 0 { return count }
+        var digits = 6
+        while frac % 10 == 0 { frac /= 10; digits -= 1 }
+        p[count] = UInt8(ascii: ".")
+        var k = count + digits
+        while k > count {
+            p[k] = UInt8(truncatingIfNeeded: 48 &+ frac % 10)
+            frac /= 10
+            k -= 1
+        }
+        return count + 1 + digits
     }
 }
 

@@ -48,6 +48,23 @@ public final class ChecksumCache: @unchecked Sendable {
         return sha256(of: bytes, at: path)
     }
 
+    /// The digest remembered for `path` when the file still has `stamp` (taken from the open file
+    /// about to be read), else nil.
+    public func digest(of path: String, stamp: FileStamp) -> String? {
+        lock.lock()
+        let cached = entries[path]
+        lock.unlock()
+        guard let cached, cached.size == stamp.size, cached.seconds == stamp.seconds, cached.nanoseconds == stamp.nanoseconds else { return nil }
+        return cached.sha256
+    }
+
+    /// Records the digest of the content a file had with `stamp` (hashed as it was read).
+    public func remember(_ sha256: String, for path: String, stamp: FileStamp) {
+        lock.lock()
+        entries[path] = Entry(size: stamp.size, seconds: stamp.seconds, nanoseconds: stamp.nanoseconds, sha256: sha256)
+        lock.unlock()
+    }
+
     /// Records the digest of the file now at `path` (called right after writing it).
     public func remember(_ sha256: String, for path: String) {
         guard let stamp = ChecksumCache.stamp(path) else { return }
@@ -60,5 +77,18 @@ public final class ChecksumCache: @unchecked Sendable {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return (Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
+    }
+}
+
+/// A file's size and modification time, as `fstat` gives them: what the checksum cache checks.
+public struct FileStamp: Equatable, Sendable {
+    public var size: Int
+    public var seconds: Int
+    public var nanoseconds: Int
+
+    init(_ info: stat) {
+        size = Int(info.st_size)
+        seconds = Int(info.st_mtim.tv_sec)
+        nanoseconds = Int(info.st_mtim.tv_nsec)
     }
 }

@@ -31,28 +31,7 @@ public enum FileIO {
     /// FIFO cannot block the run); a file larger than `limit` bytes, or than the memory available to
     /// this process, is refused before anything is allocated.
     public static func read(_ path: String, limit: (bytes: Int, setting: String)? = nil) throws -> [UInt8] {
-        let size: Int
-        switch kind(path) {
-        case .missing: throw PanoramaError.input("input file \(path) does not exist")
-        case .directory: throw PanoramaError.input("\(path) is a directory, not a file; a delivery is one CSV file")
-        case .fifo: throw PanoramaError.input("\(path) is a named pipe (FIFO), not a file; deliver the CSV as a regular file")
-        case .device: throw PanoramaError.input("\(path) is a device, not a file; deliver the CSV as a regular file")
-        case .socket: throw PanoramaError.input("\(path) is a socket, not a file; deliver the CSV as a regular file")
-        case .regular(let n): size = n
-        }
-        if let limit, size > limit.bytes {
-            throw PanoramaError.input("\(path) is \(describeBytes(size)), over the limit of \(describeBytes(limit.bytes)) set by \(limit.setting); "
-                + "split the delivery, or raise the limit if the host has the memory")
-        }
-        if let available = availableMemory(), size > available {
-            throw PanoramaError.input("\(path) is \(describeBytes(size)), more than the \(describeBytes(available)) of memory available to read it whole; "
-                + "run on a host with more memory, or split the delivery")
-        }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw PanoramaError.input("cannot read \(path): \(reason)\(errno == EACCES ? "; check its permissions" : "")")
-        }
+        let (fd, size) = try openForReading(path, limit: limit)
         defer { close(fd) }
         var failure: Int32 = 0
         var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
@@ -79,6 +58,34 @@ public enum FileIO {
             }
         }
         return bytes
+    }
+
+    /// Opens a regular file for reading after the checks `read` makes (what the path names, the
+    /// limit, the memory available), returning the descriptor and the file's size; the caller closes it.
+    static func openForReading(_ path: String, limit: (bytes: Int, setting: String)? = nil) throws -> (fd: Int32, size: Int) {
+        let size: Int
+        switch kind(path) {
+        case .missing: throw PanoramaError.input("input file \(path) does not exist")
+        case .directory: throw PanoramaError.input("\(path) is a directory, not a file; a delivery is one CSV file")
+        case .fifo: throw PanoramaError.input("\(path) is a named pipe (FIFO), not a file; deliver the CSV as a regular file")
+        case .device: throw PanoramaError.input("\(path) is a device, not a file; deliver the CSV as a regular file")
+        case .socket: throw PanoramaError.input("\(path) is a socket, not a file; deliver the CSV as a regular file")
+        case .regular(let n): size = n
+        }
+        if let limit, size > limit.bytes {
+            throw PanoramaError.input("\(path) is \(describeBytes(size)), over the limit of \(describeBytes(limit.bytes)) set by \(limit.setting); "
+                + "split the delivery, or raise the limit if the host has the memory")
+        }
+        if let available = availableMemory(), size > available {
+            throw PanoramaError.input("\(path) is \(describeBytes(size)), more than the \(describeBytes(available)) of memory available to read it whole; "
+                + "run on a host with more memory, or split the delivery")
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw PanoramaError.input("cannot read \(path): \(reason)\(errno == EACCES ? "; check its permissions" : "")")
+        }
+        return (fd, size)
     }
 
     /// Bytes of memory this process can still take: MemAvailable, and the cgroup's limit less its

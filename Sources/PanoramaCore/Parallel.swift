@@ -1,4 +1,8 @@
 import Dispatch
+import Foundation
+
+/// The number of cores `parallelMap` spreads work over (for sizing windows of parallel work).
+public var parallelWidth: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
 /// Runs `body` for 0..<count on all cores and returns the results in index order; the first error
 /// (by index) is rethrown. Order of results never depends on scheduling, so outputs stay deterministic.

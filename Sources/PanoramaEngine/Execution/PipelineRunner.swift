@@ -188,7 +188,7 @@ public struct PipelineRunner {
         // An immediate stop (a second signal, or no safe point within the grace period) discards the
         // current stage's staged files and leaves the run log behind.
         control?.setEmergencyStop { [log] stop in
-            record.current.map { warehouse.discard($0.staged) }
+            record.current?.discardStaged()
             let json = record.json(config: summary, stages: stageIds, status: "terminated", notRun: [], exitCode: stop.exitCode,
                                    error: "\(stop) (at once: no safe point within the grace period, or a second signal)",
                                    sandbox: options.sandbox, force: options.force)
@@ -284,11 +284,12 @@ public struct PipelineRunner {
                 status: status, fingerprint: StageFingerprint(stage, in: config), configSha256: config.hash,
                 inputs: report.inputs + io.reads, missingInputs: io.missingInputs, outputs: io.published,
                 qualityJSON: report.quality, warnings: report.warnings, error: report.failure?.message)
+            io.removeUnpublishedWriters()
             let commit = { try warehouse.commit(io.staged, manifest: manifest, stage: stage.id, month: month, runId: runId) }
             if let control { try control.committing(commit) } else { try commit() }
             return report
         } catch {
-            warehouse.discard(io.staged)
+            io.discardStaged()
             throw error
         }
     }
@@ -305,10 +306,11 @@ public struct PipelineRunner {
                          registry: registry, beforePublish: beforePublish)
         do {
             let report = try registry.execute(stage, io)
+            io.removeUnpublishedWriters()
             try warehouse.commit(io.staged, manifest: nil, stage: stage.id, month: month, runId: runId)
             return (report, io.reads, io.published)
         } catch {
-            warehouse.discard(io.staged)
+            io.discardStaged()
             throw error
         }
     }

@@ -53,6 +53,7 @@ public final class StageIO: @unchecked Sendable {
     private var readEntries: [LineageEntry] = []
     private var missingEntries: [MissingInput] = []
     private var stagedFiles: [StagedFile] = []
+    private var writers: [PartitionWriter] = []
 
     init(config: PipelineConfig, stage: StageConfig, month: Month, runId: String, log: RunLogger, warehouse: Warehouse,
          registry: StageRegistry, beforePublish: (() throws -> Void)? = nil, control: RunControl? = nil,
@@ -113,10 +114,11 @@ public final class StageIO: @unchecked Sendable {
         for r in requests where r.required && !warehouse.hasPartition(r.table.name, r.month) { throw missing(r.table, r.month) }
         let results = try parallelMap(requests.count) { k -> (ColumnarTable, LineageEntry)? in
             let r = requests[k]
-            guard let (bytes, path, layer) = try partitionBytes(r.table, r.month) else { return nil }
-            let table = try ColumnarTable.parse(bytes, name: path, columns: r.columns)
-            let entry = LineageEntry(kind: .table, name: r.table.name, month: r.month, path: path, rows: table.rowCount,
-                                     sha256: warehouse.sha256(of: bytes, at: path))
+            guard let (path, layer) = locate(r.table, r.month) else { return nil }
+            // Read into the table's own buffer and hashed while it is parsed (the digest is reused
+            // when this run wrote or hashed the unchanged file).
+            let (table, sha256) = try ColumnarTable.read(path, columns: r.columns, checksums: warehouse.checksums)
+            let entry = LineageEntry(kind: .table, name: r.table.name, month: r.month, path: path, rows: table.rowCount, sha256: sha256)
             try verify(entry, r.table, in: layer)
             return (table, entry)
         }
@@ -137,11 +139,18 @@ public final class StageIO: @unchecked Sendable {
     }
 
     private func partitionBytes(_ table: TableSchema, _ month: Month) throws -> (bytes: [UInt8], path: String, layer: Warehouse)? {
-        guard let (path, layer) = warehouse.locatePartition(table.name, month) else {
+        guard let (path, layer) = locate(table, month) else { return nil }
+        return (try FileIO.read(path), path, layer)
+    }
+
+    /// Where a partition is read from (this warehouse or a sandbox's base); nil, and recorded as
+    /// missing, when it is not published.
+    private func locate(_ table: TableSchema, _ month: Month) -> (path: String, layer: Warehouse)? {
+        guard let found = warehouse.locatePartition(table.name, month) else {
             noteMissing(.table, table.name, month, warehouse.partitionPath(table.name, month))
             return nil
         }
-        return (try FileIO.read(path), path, layer)
+        return found
     }
 
     /// A partition about to be read must be the one its producer's manifest lists (SPEC §3: a stage
@@ -293,6 +302,40 @@ public final class StageIO: @unchecked Sendable {
             throw error
         }
         add(files)
+    }
+
+    /// A writer for this month's partition of `table`, for an output too large to hold whole in
+    /// memory: rows appended to it go through a bounded buffer to the partition's staged file, and
+    /// `publish([TableOutput(writer), …])` publishes it with the stage's other outputs. A writer
+    /// not published by the time the stage returns, or of a stage that fails, is removed.
+    public func partitionWriter(_ table: TableSchema) throws -> PartitionWriter {
+        try control?.checkpoint()
+        let declared = registry.kind(named: stage.kind)?.tables ?? []
+        guard declared.contains(table) else {
+            throw PanoramaError.runtime("stage kind `\(stage.kind)` does not declare table `\(table.name)`; it cannot publish it")
+        }
+        let path = warehouse.partitionPath(table.name, month)
+        try lock.withLock {
+            if writers.contains(where: { $0.path == path && !$0.isFinished }) {
+                throw PanoramaError.runtime("stage `\(stage.id)` already writes table `\(table.name)` for \(month); one writer per partition")
+            }
+        }
+        let writer = try PartitionWriter(table, month: month, path: path)
+        lock.withLock { writers.append(writer) }
+        return writer
+    }
+
+    /// Removes the staged files of partition writers that were not published (the stage returned
+    /// without publishing them, or failed); safe from another thread.
+    func removeUnpublishedWriters() {
+        let published = Set(staged.map(\.staged))
+        for w in lock.withLock({ writers }) where !published.contains(w.stagedPath) { w.remove() }
+    }
+
+    /// Removes everything the stage staged or began to write (the stage failed or was stopped).
+    func discardStaged() {
+        warehouse.discard(staged)
+        removeUnpublishedWriters()
     }
 
     /// Stages files for a folder outside the warehouse (a report folder); they are published with

@@ -35,24 +35,33 @@ extension Warehouse {
     /// `<final>.prev-<pid>`.
     static func previousName(_ final: String) -> String { final + ".prev-\(getpid())" }
 
-    /// Writes and syncs a stage's partitions under temporary names; nothing published is touched.
+    /// Writes and syncs a stage's partitions under temporary names (a streamed partition, already
+    /// written, is synced and closed); nothing published is touched.
     func stage(_ outputs: [TableOutput], month: Month) throws -> [StagedFile] {
         let finals = outputs.map { partitionPath($0.table.name, month) }
         do {
+            for (k, out) in outputs.enumerated() where out.streamed != nil && out.streamed!.path != finals[k] {
+                throw PanoramaError.runtime("the partition writer of table `\(out.table.name)` writes \(out.streamed!.path), not \(finals[k]); it cannot be published for \(month)")
+            }
             for f in finals { try FileIO.makeDirectory((f as NSString).deletingLastPathComponent) }
             // Writing (and syncing) the files and hashing them are independent: do both at once.
             let n = outputs.count
             let results = try parallelMap(2 * n) { k -> String in
+                let out = outputs[k % n]
+                if let writer = out.streamed {
+                    return k < n ? try writer.finish().entry.sha256 : ""
+                }
                 if k < n {
-                    try FileIO.writeSynced(outputs[k].bytes, to: Warehouse.stagedName(finals[k]))
+                    try FileIO.writeSynced(out.bytes, to: Warehouse.stagedName(finals[k]))
                     return ""
                 }
-                return SHA256Digest.hex(outputs[k - n].bytes)
+                return SHA256Digest.hex(out.bytes)
             }
-            return outputs.enumerated().map { k, out in
-                StagedFile(entry: LineageEntry(kind: .table, name: out.table.name, month: month, path: finals[k], rows: out.rows,
-                                               sha256: results[n + k]),
-                           staged: Warehouse.stagedName(finals[k]), bytes: out.bytes.count)
+            return try outputs.enumerated().map { k, out in
+                if let writer = out.streamed { return try writer.finish() }
+                return StagedFile(entry: LineageEntry(kind: .table, name: out.table.name, month: month, path: finals[k], rows: out.rows,
+                                                      sha256: results[n + k]),
+                                  staged: Warehouse.stagedName(finals[k]), bytes: out.bytes.count)
             }
         } catch {
             for f in finals { FileIO.remove(Warehouse.stagedName(f)) }

@@ -1,17 +1,30 @@
 import Foundation
 import PanoramaCore
 
-/// One table partition to publish: its declared table and the CSV bytes.
+/// One table partition to publish: its declared table and the CSV bytes, or the writer that
+/// streamed them to the partition's staged file.
 public struct TableOutput {
     public var table: TableSchema
+    /// The partition's bytes (empty when `streamed`).
     public var bytes: [UInt8]
     public var rows: Int
+    /// The writer that wrote the partition as it was rendered (nil when `bytes` hold it).
+    public let streamed: PartitionWriter?
 
     /// A partition rendered by a `CSVWriter`.
     public init(_ table: TableSchema, _ csv: CSVWriter) {
         self.table = table
         self.bytes = csv.bytes
         self.rows = csv.rows
+        self.streamed = nil
+    }
+
+    /// A partition written through a `PartitionWriter` (see `StageIO.partitionWriter`).
+    public init(_ writer: PartitionWriter) {
+        self.table = writer.table
+        self.bytes = []
+        self.rows = writer.rows
+        self.streamed = writer
     }
 }
 

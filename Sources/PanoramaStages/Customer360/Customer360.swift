@@ -167,7 +167,14 @@ public struct Customer360Output {
     public var table: Customer360Table
     /// The rows as values (see `Customer360Table.rows`).
     public var rows: [Customer360Row] { table.rows }
-    public var customer360: CSVWriter
+    let month: Month
+    /// customer_360 rendered whole in memory (tests and small tables; the stage streams it with
+    /// `write360(to:)` instead).
+    public var customer360: CSVWriter {
+        var out = CSVWriter(header: Customer360Stage.customer360.columns)
+        write360 { out.append($0) }
+        return out
+    }
     public var churnWatch: CSVWriter
     public var detractorRepair: CSVWriter
     public var careCalendar: CSVWriter
@@ -175,6 +182,32 @@ public struct Customer360Output {
     public var baseCustomers = 0, highValue = 0, riskHigh = 0, churnedInMonth = 0
     /// Rows of churn_watch and detractor_repair held out of contact (SPEC §3.3).
     public var heldOutChurnWatch = 0, heldOutDetractorRepair = 0
+
+    /// Rows rendered per piece of customer_360 (about 12 MB of text at 1M customers).
+    static let pieceRows = 65_536
+
+    /// Renders customer_360's rows (no header) in row order, a few pieces of `pieceRows` rows at a
+    /// time on all cores, and hands each piece to `sink` in order: the text never sits whole in memory.
+    public func write360(to sink: (CSVWriter) throws -> Void) rethrows {
+        var slices: [(chunk: Int, rows: Range<Int>)] = []
+        for (k, chunk) in table.chunks.enumerated() {
+            for start in stride(from: 0, to: chunk.count, by: Self.pieceRows) {
+                slices.append((k, start..<min(chunk.count, start + Self.pieceRows)))
+            }
+        }
+        let window = parallelWidth
+        for first in stride(from: 0, to: slices.count, by: window) {
+            let batch = slices[first..<min(slices.count, first + window)]
+            let pieces = (try? parallelMap(batch.count) { i -> CSVWriter in
+                let slice = batch[batch.startIndex + i]
+                var w = CSVWriter(header: [])
+                w.reserve(slice.rows.count * 200)
+                Customer360.render360(table, table.chunks[slice.chunk][slice.rows], month, into: &w)
+                return w
+            }) ?? []
+            for piece in pieces { try sink(piece) }
+        }
+    }
 }
 
 /// Stage `customer360`: the customer-360 table, warning flags, churn-risk score and care triggers,
@@ -352,7 +385,7 @@ public struct Customer360 {
         let detractorRepair = FollowUpLists.detractorRepair(table, holdout)
         var out = Customer360Output(
             table: table,
-            customer360: write360(table, month),
+            month: month,
             churnWatch: churnWatch.0,
             detractorRepair: detractorRepair.0,
             careCalendar: FollowUpLists.careCalendar(table),
@@ -367,21 +400,7 @@ public struct Customer360 {
         return out
     }
 
-    /// Renders customer_360 in parallel chunks, joined in row order.
-    private func write360(_ table: Customer360Table, _ month: Month) -> CSVWriter {
-        let chunks = (try? parallelMap(table.chunks.count) { part -> CSVWriter in
-            var w = CSVWriter(header: [])
-            w.reserve(table.chunks[part].count * 200)
-            render360(table, table.chunks[part], month, into: &w)
-            return w
-        }) ?? []
-        var out = CSVWriter(header: Customer360Stage.customer360.columns)
-        out.reserve(chunks.reduce(0) { $0 + $1.bytes.count })
-        for chunk in chunks { out.append(chunk) }
-        return out
-    }
-
-    private func render360(_ table: Customer360Table, _ records: [Customer360Record], _ month: Month, into w: inout CSVWriter) {
+    static func render360(_ table: Customer360Table, _ records: ArraySlice<Customer360Record>, _ month: Month, into w: inout CSVWriter) {
         let tiers = Customer360.tiers, riskLevels = Customer360.riskLevels
         Array(month.description.utf8).withUnsafeBufferPointer { m in
             for r in records {

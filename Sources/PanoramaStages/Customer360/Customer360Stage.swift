@@ -97,8 +97,11 @@ public enum Customer360Stage: StageKind {
             Customer360Inputs(month: m, customers: reads[0]!, usage: [reads[2], reads[3], reads[4]], surveys: reads[1]!,
                               complaints: [reads[5], reads[6], reads[7]]))
         io.log.trace("customer360", "run", since: clock)
+        // customer_360 is streamed to its staged file as it is rendered.
+        let writer = try io.partitionWriter(customer360)
+        try out.write360 { try writer.append(rowsFrom: $0) }
         try io.publish([
-            TableOutput(customer360, out.customer360),
+            TableOutput(writer),
             TableOutput(churnWatch, out.churnWatch),
             TableOutput(detractorRepair, out.detractorRepair),
             TableOutput(careCalendar, out.careCalendar),
