@@ -216,21 +216,47 @@ public struct Customer360 {
         let c = input.customers
         let cols = try Customer360.customerColumns.map { try c.column($0) }
         let idColumn = cols[0]
-        // Deliveries usually come sorted by id: then the usage joins are merges and no sort is needed.
-        let ordered = KeyJoin.isAscending(c, idColumn, strictly: true)
+        // Deliveries usually come sorted by id: then every join below is a search or a merge of
+        // sorted ids, and no sort is needed.
+        let ordered = KeyedRows.isStrictlyAscending(c, idColumn)
 
         // Usage of M, M-1, M-2 per customer row (first row per id; cleanse keeps ids unique).
-        let joins = try parallelMap(3) { k -> UsageJoin? in
+        let joins = try (0..<3).map { k -> UsageJoin? in
             guard let t = input.usage[k] else { return nil }
-            let rows = KeyJoin.firstMatches(c, idColumn, leftAscending: ordered, t, try t.column("customer_id"))
+            let rows = KeyedRows(t, column: try t.column("customer_id")).matches(c, idColumn)
             if k == 0 { return UsageJoin(row: rows) }
-            let arpu = try t.column("arpu")
-            return UsageJoin(arpu: rows.map { $0 < 0 ? .nan : t.double(Int($0), arpu) ?? .nan })
+            let arpuColumn = try t.column("arpu")
+            var arpu = [Double](repeating: .nan, count: rows.count)
+            arpu.withUnsafeMutableBufferPointer { arpu in
+                forEachChunk(of: rows.count) { range in
+                    for r in range where rows[r] >= 0 { arpu[r] = CellValues.number(t.bytes(Int(rows[r]), arpuColumn)) ?? .nan }
+                }
+            }
+            return UsageJoin(arpu: arpu)
         }
         let usageM = input.usage[0]
         let usageRow = joins[0]?.row ?? []
         let usageColumns = try usageM.map { u in try Customer360.usageColumns.dropFirst().map { try u.column($0) } } ?? []
         let arpuPrev = joins[1]?.arpu ?? [], arpuBack2 = joins[2]?.arpu ?? []
+
+        /// (customer row, entry) for every customer row whose id is an entry of `index`, in row
+        /// order. With ordered ids each entry's row is found by searching the id column (a few
+        /// thousand searches, not a million lookups); otherwise each row's id is looked up.
+        func customerRows(_ index: ByteKeyIndex, key: (Int) -> UnsafeBufferPointer<UInt8>) -> [(row: Int32, entry: Int32)] {
+            var pairs: [(row: Int32, entry: Int32)] = []
+            if ordered {
+                let customers = KeyedRows(c, column: idColumn, ascending: true)
+                for e in 0..<index.count {
+                    if let r = customers.row(key(e)) { pairs.append((Int32(r), Int32(e))) }
+                }
+                pairs.sort { $0.row < $1.row }
+            } else {
+                for r in 0..<c.rowCount {
+                    if let e = index.find(c.bytes(r, idColumn)) { pairs.append((Int32(r), Int32(e))) }
+                }
+            }
+            return pairs
+        }
 
         // Latest survey of M per customer: latest survey_date, then greatest survey_id (ISO dates
         // and code-point order both compare as bytes).
@@ -248,20 +274,33 @@ public struct Customer360 {
             if order < 0 || (order == 0 && KeyJoin.compare(s.bytes(prev, sId), s.bytes(r, sId)) >= 0) { continue }
             latest[e] = r
         }
+        let surveyed = customerRows(surveyIndex) { s.bytes(latest[$0], sCustomer) }
 
         // Complaints of M, M-1, M-2 (partitions present) per customer; open ones of M.
         var complaintIndex = ByteKeyIndex()
         var complaints3m: [Int] = []
         var openNow: [Int] = []
+        var complaintKeys: [UnsafeBufferPointer<UInt8>] = []
         for (k, table) in input.complaints.enumerated() {
             guard let t = table else { continue }
             let id = try t.column("customer_id"), closed = try t.column("closed_at")
             for r in 0..<t.rowCount {
-                let (e, inserted) = complaintIndex.insert(t.bytes(r, id))
-                if inserted { complaints3m.append(0); openNow.append(0) }
+                let key = t.bytes(r, id)
+                let (e, inserted) = complaintIndex.insert(key)
+                if inserted { complaints3m.append(0); openNow.append(0); complaintKeys.append(key) }
                 complaints3m[e] += 1
                 if k == 0 && t.isEmpty(r, closed) { openNow[e] += 1 }
             }
+        }
+        let complained = customerRows(complaintIndex) { complaintKeys[$0] }
+        /// The first of `pairs` (in row order) whose row is at or after `row`.
+        func firstPair(_ pairs: [(row: Int32, entry: Int32)], atOrAfter row: Int) -> Int {
+            var lo = 0, hi = pairs.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if Int(pairs[mid].row) < row { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
         }
 
         let st = settings
@@ -272,16 +311,18 @@ public struct Customer360 {
             let lower = c.rowCount * part / parts, upper = c.rowCount * (part + 1) / parts
             var records: [Customer360Record] = []
             records.reserveCapacity(upper - lower)
+            // The first survey and complaint pairs at or after this part's rows.
+            var nextSurveyed = firstPair(surveyed, atOrAfter: lower)
+            var nextComplained = firstPair(complained, atOrAfter: lower)
             for r in lower..<upper {
-                guard let join = c.date(r, cols[8]) else {
+                guard let join = CellValues.date(c.bytes(r, cols[8])) else {
                     throw PanoramaError.runtime("dim_customer row \(r + 2) has an unreadable join_date; re-run cleanse")
                 }
-                let churn = c.date(r, cols[9])
+                let churn = CellValues.date(c.bytes(r, cols[9]))
                 if join > lastDay { continue }
                 if let churn, churn < firstDay { continue }
                 var rec = Customer360Record(source: r)
-                let id = c.bytes(r, idColumn)
-                if let birth = c.date(r, cols[7]) {
+                if let birth = CellValues.date(c.bytes(r, cols[7])) {
                     let age = birth.wholeYears(to: lastDay)
                     if birth <= lastDay && age >= 10 && age <= 110 {
                         rec.age = age
@@ -294,10 +335,11 @@ public struct Customer360 {
                 var arpuSum = 0.0, arpuCount = 0
                 if let u = usageM, usageRow[r] >= 0 {
                     let ur = Int(usageRow[r])
-                    rec.arpu = u.double(ur, usageColumns[0])
-                    rec.mou = u.double(ur, usageColumns[1]); rec.dataGb = u.double(ur, usageColumns[2])
-                    rec.callForwardRatio = u.double(ur, usageColumns[3]); rec.offnetRatio = u.double(ur, usageColumns[4])
-                    rec.pointsBalance = u.double(ur, usageColumns[5])
+                    @inline(__always) func number(_ k: Int) -> Double? { CellValues.number(u.bytes(ur, usageColumns[k])) }
+                    rec.arpu = number(0)
+                    rec.mou = number(1); rec.dataGb = number(2)
+                    rec.callForwardRatio = number(3); rec.offnetRatio = number(4)
+                    rec.pointsBalance = number(5)
                     if let a = rec.arpu { arpuSum += a; arpuCount += 1 }
                 }
                 if !arpuPrev.isEmpty, !arpuPrev[r].isNaN {
@@ -312,13 +354,16 @@ public struct Customer360 {
                     rec.highValue = avg >= st.highValueArpu
                 }
                 if let churn { rec.churnedInMonth = churn.monthKey == month }
-                if let e = surveyIndex.find(id) {
-                    let sr = latest[e]
+                while nextSurveyed < surveyed.count && surveyed[nextSurveyed].row < r { nextSurveyed += 1 }
+                if nextSurveyed < surveyed.count && surveyed[nextSurveyed].row == r {
+                    let sr = latest[Int(surveyed[nextSurveyed].entry)]
                     rec.survey = Int32(sr)
                     rec.nps = s.int(sr, sNps) ?? 0
                     rec.overallSat = s.int(sr, sOverall)
                 }
-                if let e = complaintIndex.find(id) {
+                while nextComplained < complained.count && complained[nextComplained].row < r { nextComplained += 1 }
+                if nextComplained < complained.count && complained[nextComplained].row == r {
+                    let e = Int(complained[nextComplained].entry)
                     rec.complaints3m = complaints3m[e]
                     rec.openComplaints = openNow[e]
                 }
