@@ -93,19 +93,17 @@ struct KeyedRows {
     }
 
     /// Looks up keys that usually come in ascending order (another sorted table, walked in order):
-    /// each search starts where the last one ended, and a key below the last one starts again
-    /// from the top, so any order gives the same rows.
+    /// each search starts where the last one ended, unless the row before that is not below the
+    /// key (the keys went back), when it starts again from the top; any order gives the same rows.
     struct Cursor {
         let rows: KeyedRows
         private var position = 0
-        private var last: UnsafeBufferPointer<UInt8>?
 
         init(_ rows: KeyedRows) { self.rows = rows }
 
         mutating func row(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
             guard rows.ascending else { return rows.row(key) }
-            if let last, KeyJoin.compare(key, last) < 0 { position = 0 }
-            last = key
+            if position > 0 && KeyJoin.compare(rows.table.bytes(position - 1, rows.column), key) >= 0 { position = 0 }
             position = rows.lowerBound(key, from: position)
             return position < rows.count && KeyJoin.compare(rows.table.bytes(position, rows.column), key) == 0 ? position : nil
         }
