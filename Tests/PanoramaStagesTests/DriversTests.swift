@@ -203,7 +203,7 @@ struct DriversTests {
         #expect(mf.hasSuffix("\n2026-10,total,河北,32,0,,,,,,,singular:nps\n"))
     }
 
-    @Test("customer_360 gives respondents their members, the first row of a repeated id winning; a column not read is a clear error")
+    @Test("customer_360 gives respondents their members, the first row of a repeated id winning; a dimension not read is empty, no customer_id a clear error")
     func readMembers() throws {
         // Sorted ids (as customer360 writes them) are searched; a repeated id puts the table out of
         // strict order, so it is indexed instead, and the first of the two rows counts either way.
@@ -220,8 +220,12 @@ struct DriversTests {
         let repeated = sorted + "2026-10,a,邢台,mzone,none,B,\n"
         let first = try DriverMembers.read(customer360: ColumnarTable.fixture(repeated), respondents: ["a"])
         #expect(first == ["a": DriverMembers(brand: "gotone", valueTier: "A", city: "北京, 东城", vipLevel: "gold")])
+        // Only the configured segment_by columns are read: the others stay empty.
+        #expect(DriverMembers.columns(for: [.value_tier, .city]) == ["customer_id", "value_tier", "city"])
+        let brandOnly = try DriverMembers.read(customer360: ColumnarTable.fixture("customer_id,brand\na,gotone\n"), respondents: ["a"])
+        #expect(brandOnly == ["a": DriverMembers(brand: "gotone", valueTier: "", city: "", vipLevel: "")])
         #expect(throws: PanoramaError.self) {
-            try DriverMembers.read(customer360: ColumnarTable.fixture("customer_id,brand\na,gotone\n"), respondents: ["a"])
+            try DriverMembers.read(customer360: ColumnarTable.fixture("id,brand\na,gotone\n"), respondents: ["a"])
         }
     }
 

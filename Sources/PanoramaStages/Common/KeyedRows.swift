@@ -51,7 +51,11 @@ struct KeyedRows {
     /// The row holding `key` (its first row when the column is not ascending), or nil.
     func row(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         guard ascending else { return index!.find(key).map { firstRow[$0] } }
-        let r = lowerBound(key, from: 0)
+        var r = 0, hi = table.rowCount
+        while r < hi {
+            let mid = (r + hi) >> 1
+            if KeyJoin.compare(table.bytes(mid, column), key) < 0 { r = mid + 1 } else { hi = mid }
+        }
         return r < table.rowCount && KeyJoin.compare(table.bytes(r, column), key) == 0 ? r : nil
     }
 

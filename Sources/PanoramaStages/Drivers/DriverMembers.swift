@@ -29,25 +29,31 @@ public struct DriverMembers: Sendable, Equatable {
         }
     }
 
-    /// The customer_360 columns `read(customer360:respondents:)` needs.
-    public static let columns = Customer360Stage.customer360.pick(["customer_id", "city", "brand", "vip_level", "value_tier"])
+    /// The customer_360 columns `read(customer360:respondents:)` needs for the `segment_by`
+    /// dimensions `segments` (customer_id and theirs, nothing else).
+    public static func columns(for segments: [DriverSegmentDimension]) -> [String] {
+        Customer360Stage.customer360.pick(["customer_id"] + segments.map(\.rawValue))
+    }
 
     /// customer_id → members of the `respondents` found in a `customer_360` partition (SPEC §3.2)
-    /// read with at least `columns`. The partition holds the whole customer base (millions of rows
-    /// in a province) while only respondents matter: it is in customer_id order, so each respondent
-    /// is found by searching the id column, and only respondents' members become Strings.
+    /// read with at least `columns(for:)`; a dimension whose column was not read is left empty (it
+    /// is not segmented by). The partition holds the whole customer base (millions of rows in a
+    /// province) while only respondents matter: it is in customer_id order, so each respondent is
+    /// found by searching the id column, and only respondents' members become Strings.
     /// customer_id is unique there; should it repeat, the first row wins.
     public static func read(customer360 table: ColumnarTable, respondents: Set<String>) throws -> [String: DriverMembers] {
-        let id = try table.column("customer_id"), brand = try table.column("brand"), tier = try table.column("value_tier")
-        let city = try table.column("city"), vip = try table.column("vip_level")
+        let id = try table.column("customer_id")
+        let columns = DriverSegmentDimension.allCases.map { table.header.firstIndex(of: $0.rawValue) }
         let rows = KeyedRows(table, column: id)
         var out: [String: DriverMembers] = [:]
         out.reserveCapacity(respondents.count)
         for customer in respondents {
             var key = customer
             guard let r = key.withUTF8({ rows.row($0) }) else { continue }
-            out[customer] = DriverMembers(brand: table.string(r, brand), valueTier: table.string(r, tier),
-                                          city: table.string(r, city), vipLevel: table.string(r, vip))
+            func text(_ d: DriverSegmentDimension) -> String {
+                columns[DriverSegmentDimension.allCases.firstIndex(of: d)!].map { table.string(r, $0) } ?? ""
+            }
+            out[customer] = DriverMembers(brand: text(.brand), valueTier: text(.value_tier), city: text(.city), vipLevel: text(.vip_level))
         }
         return out
     }

@@ -49,7 +49,7 @@ public enum DriversStage: StageKind {
             responses += try DriverResponse.read(factSurvey: table, name: "fact_survey of \(m)")
             monthsRead.append(m)
         }
-        let base = try io.require(Customer360Stage.customer360, month, columns: DriverMembers.columns)
+        let base = try io.require(Customer360Stage.customer360, month, columns: DriverMembers.columns(for: settings.segmentBy))
         let members = try DriverMembers.read(customer360: base, respondents: Set(responses.map(\.customerId)))
         if !monthsMissing.isEmpty {
             report.warnings.append("fact_survey missing for \(monthsMissing.map(\.description).joined(separator: ", ")); "
