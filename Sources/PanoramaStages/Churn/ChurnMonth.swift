@@ -65,6 +65,12 @@ struct ChurnMonth {
         "flag_detractor", "complaints_3m", "open_complaints", "arpu_3m_avg", "tenure_months", "vip_level", "high_value",
         "nps", "value_tier", "brand", "churn_risk_score",
     ]
+    /// The columns a month is read with: the segment attributes (value_tier, brand) only when
+    /// asked for, churn_risk_score likewise.
+    static func columns(segments: Bool, riskScores: Bool) -> [String] {
+        Array(columns[0..<14]) + (segments ? Array(columns[14..<16]) : []) + (riskScores ? [columns[16]] : [])
+    }
+
     /// The positions in `columns` of the segment attributes, in ChurnSegments order: value_tier,
     /// brand, vip_level, flag_offnet, flag_call_forward, flag_bill_drop, flag_complaint, flag_detractor.
     static let segmentCells = [14, 15, 11, 4, 3, 2, 5, 6]
@@ -96,7 +102,10 @@ struct ChurnMonth {
     /// writes its own slice of the arrays.
     init(month: Month, table: ColumnarTable, segments: Bool, riskScores wantRisk: Bool) throws {
         let name = "customer_360 of \(month)"
-        let c = try Self.columns.map { try table.column($0) }
+        // Positions of `columns` in the table; -1 for a column this month does not need.
+        let c = try Self.columns.enumerated().map { j, name in
+            j < 14 || (segments && j < 16) || (wantRisk && j == 16) ? try table.column(name) : -1
+        }
         let n = table.rowCount
         let width = ChurnFeatures.numericCount, segmentWidth = ChurnSegments.count
         var churned = [Bool](repeating: false, count: n)
