@@ -54,29 +54,62 @@ public struct Customer360Row: Sendable {
 
 /// One customer_360 row as plain values: no Strings or arrays, so building a million of them
 /// allocates nothing per row and does no reference counting. Text columns stay in dim_customer
-/// (row `source`); the latest survey's scores stay in fact_survey (row `survey`).
+/// (row `source`); the latest survey's scores stay in fact_survey (row `survey`). Stored compactly
+/// (120 bytes, not 280 with optionals: a missing number is NaN, a missing integer a sentinel),
+/// read and written through properties of the usual types.
 struct Customer360Record {
     var source: Int32
     var survey: Int32 = -1
-    var age: Int?
-    var tenureMonths = 0
-    var arpu: Double?, mou: Double?, dataGb: Double?, callForwardRatio: Double?, offnetRatio: Double?, pointsBalance: Double?
-    var arpuPrev: Double?, arpu3mAvg: Double?, arpuChangePct: Double?
+    /// arpu, mou, data_gb, call_forward_ratio, offnet_ratio, points_balance, arpu_prev,
+    /// arpu_3m_avg, arpu_change_pct; NaN = missing (no value read from text is NaN, and a NaN
+    /// computed from infinite ones was written and compared as missing anyway).
+    private var numbers: (Double, Double, Double, Double, Double, Double, Double, Double, Double) =
+        (.nan, .nan, .nan, .nan, .nan, .nan, .nan, .nan, .nan)
+    /// nps and overall_sat of the latest survey; Int32.min = no survey or not answered.
+    var npsValue: Int32 = .min, overallSatValue: Int32 = .min
+    private var complaints: (Int32, Int32) = (0, 0)
+    var churnRiskScore = 0
+    private var tenure: Int32 = 0
+    private var years: (anniversary: Int16, birthday: Int16) = (-1, -1)
+    private var ageValue: Int8 = -1
     /// Index into `Customer360.tiers`.
     var valueTier: UInt8 = 3
-    var highValue = false, churnedInMonth = false, careBirthday = false
-    var nps: Int?, overallSat: Int?
-    var complaints3m = 0, openComplaints = 0
-    /// Raised flags as bits in the order bill_drop, call_forward, offnet, complaint, detractor.
-    var flagBits: UInt8 = 0
-    var churnRiskScore = 0
     /// Index into `Customer360.riskLevels`.
     var riskLevel: UInt8 = 0
-    var careAnniversaryYears: Int?
-    /// Years reached on the birthday in the month after M (for care_calendar).
-    var birthdayYears: Int?
+    /// Raised flags as bits in the order bill_drop, call_forward, offnet, complaint, detractor.
+    var flagBits: UInt8 = 0
+    var highValue = false, churnedInMonth = false, careBirthday = false
 
     init(source: Int) { self.source = Int32(source) }
+
+    @inline(__always) private static func optional(_ v: Double) -> Double? { v.isNaN ? nil : v }
+
+    var arpu: Double? { get { Self.optional(numbers.0) } set { numbers.0 = newValue ?? .nan } }
+    var mou: Double? { get { Self.optional(numbers.1) } set { numbers.1 = newValue ?? .nan } }
+    var dataGb: Double? { get { Self.optional(numbers.2) } set { numbers.2 = newValue ?? .nan } }
+    var callForwardRatio: Double? { get { Self.optional(numbers.3) } set { numbers.3 = newValue ?? .nan } }
+    var offnetRatio: Double? { get { Self.optional(numbers.4) } set { numbers.4 = newValue ?? .nan } }
+    var pointsBalance: Double? { get { Self.optional(numbers.5) } set { numbers.5 = newValue ?? .nan } }
+    var arpuPrev: Double? { get { Self.optional(numbers.6) } set { numbers.6 = newValue ?? .nan } }
+    var arpu3mAvg: Double? { get { Self.optional(numbers.7) } set { numbers.7 = newValue ?? .nan } }
+    var arpuChangePct: Double? { get { Self.optional(numbers.8) } set { numbers.8 = newValue ?? .nan } }
+
+    /// Age in whole years (10–110, else nil).
+    var age: Int? { get { ageValue < 0 ? nil : Int(ageValue) } set { ageValue = newValue.map { Int8($0) } ?? -1 } }
+    var tenureMonths: Int { get { Int(tenure) } set { tenure = Int32(newValue) } }
+    var nps: Int? { npsValue == .min ? nil : Int(npsValue) }
+    var overallSat: Int? { overallSatValue == .min ? nil : Int(overallSatValue) }
+    var complaints3m: Int { get { Int(complaints.0) } set { complaints.0 = Int32(newValue) } }
+    var openComplaints: Int { get { Int(complaints.1) } set { complaints.1 = Int32(newValue) } }
+    var careAnniversaryYears: Int? {
+        get { years.anniversary < 0 ? nil : Int(years.anniversary) }
+        set { years.anniversary = newValue.map { Int16($0) } ?? -1 }
+    }
+    /// Years reached on the birthday in the month after M (for care_calendar).
+    var birthdayYears: Int? {
+        get { years.birthday < 0 ? nil : Int(years.birthday) }
+        set { years.birthday = newValue.map { Int16($0) } ?? -1 }
+    }
 
     var npsCategory: String? { nps.map { $0 >= 9 ? "promoter" : $0 >= 7 ? "passive" : "detractor" } }
 }
@@ -358,8 +391,15 @@ public struct Customer360 {
                 if nextSurveyed < surveyed.count && surveyed[nextSurveyed].row == r {
                     let sr = latest[Int(surveyed[nextSurveyed].entry)]
                     rec.survey = Int32(sr)
-                    rec.nps = s.int(sr, sNps) ?? 0
-                    rec.overallSat = s.int(sr, sOverall)
+                    // Scores are 0–10 in a clean fact_survey; anything that does not even fit the
+                    // record is a damaged partition, not a value to write.
+                    let nps = s.int(sr, sNps) ?? 0, overall = s.int(sr, sOverall)
+                    guard let npsValue = Int32(exactly: nps), let overallValue = Int32(exactly: overall ?? 0),
+                          npsValue != .min, overallValue != .min else {
+                        throw PanoramaError.runtime("fact_survey of \(month) row \(sr + 2) has a score that is not one (nps `\(s.string(sr, sNps))`, overall_sat `\(s.string(sr, sOverall))`); re-run cleanse for \(month)")
+                    }
+                    rec.npsValue = npsValue
+                    if overall != nil { rec.overallSatValue = overallValue }
                 }
                 while nextComplained < complained.count && complained[nextComplained].row < r { nextComplained += 1 }
                 if nextComplained < complained.count && complained[nextComplained].row == r {
