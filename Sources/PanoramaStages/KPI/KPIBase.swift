@@ -45,14 +45,20 @@ struct KPIBase {
             try codes.withUnsafeMutableBufferPointer { codes in
                 try parallelMap(chunks) { k -> Chunk in
                     let lower = k * Self.chunkRows, upper = min(n, lower + Self.chunkRows)
-                    var members = [MemberCodes](repeating: MemberCodes(), count: dimensions)
+                    // One dictionary per dimension, unrolled: this loop runs for every customer.
+                    var city = MemberCodes(), brand = MemberCodes(), vip = MemberCodes(), tier = MemberCodes()
+                    let cityColumn = dimColumns[0], brandColumn = dimColumns[1], vipColumn = dimColumns[2], tierColumn = dimColumns[3]
+                    let cityCodes = codes.baseAddress!, brandCodes = cityCodes + n, vipCodes = brandCodes + n, tierCodes = vipCodes + n
                     var ascending = true
-                    var previous = lower > 0 ? c.bytes(lower - 1, id) : nil
+                    var previous = c.bytes(max(0, lower - 1), id)
                     for r in lower..<upper {
                         let key = c.bytes(r, id)
-                        if let p = previous, ascending, KeyJoin.compare(p, key) >= 0 { ascending = false }
+                        if ascending && r > 0 && !KeyedRows.precedes(previous, key) { ascending = false }
                         previous = key
-                        for d in 0..<dimensions { codes[d * n + r] = UInt32(members[d].code(c.bytes(r, dimColumns[d]))) }
+                        cityCodes[r] = UInt32(truncatingIfNeeded: city.code(c.bytes(r, cityColumn)))
+                        brandCodes[r] = UInt32(truncatingIfNeeded: brand.code(c.bytes(r, brandColumn)))
+                        vipCodes[r] = UInt32(truncatingIfNeeded: vip.code(c.bytes(r, vipColumn)))
+                        tierCodes[r] = UInt32(truncatingIfNeeded: tier.code(c.bytes(r, tierColumn)))
                         var f: UInt8 = 0
                         if c.isTrue(r, churnedColumn) { f |= Self.churnedFlag }
                         if c.isTrue(r, highColumn) { f |= Self.highValueFlag }
@@ -62,6 +68,7 @@ struct KPIBase {
                         }
                         flags[r] = f
                     }
+                    let members = [city, brand, vip, tier]
                     return Chunk(members: members, ascending: ascending)
                 }
             }}
