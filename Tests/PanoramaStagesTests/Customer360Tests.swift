@@ -254,4 +254,17 @@ struct Customer360Tests {
         #expect(text(shuffled.careCalendar) == text(sorted.careCalendar))
         #expect(shuffled.baseCustomers == 13 && shuffled.highValue == sorted.highValue && shuffled.riskHigh == sorted.riskHigh)
     }
+
+    @Test("a record holds a row in 128 bytes or less (a million rows are built before they are written), and reads back what was set")
+    func compactRecord() {
+        #expect(MemoryLayout<Customer360Record>.stride <= 128)
+        var r = Customer360Record(source: 7)
+        #expect(r.arpu == nil && r.age == nil && r.nps == nil && r.overallSat == nil && r.careAnniversaryYears == nil)
+        r.arpu = 0; r.arpuChangePct = -50; r.age = 110; r.tenureMonths = 119_988; r.complaints3m = 3
+        r.careAnniversaryYears = 9_998; r.birthdayYears = 111; r.npsValue = 0
+        #expect(r.arpu == 0 && r.arpuChangePct == -50 && r.age == 110 && r.tenureMonths == 119_988 && r.complaints3m == 3)
+        #expect(r.careAnniversaryYears == 9_998 && r.birthdayYears == 111 && r.nps == 0 && r.npsCategory == "detractor")
+        r.arpu = nil; r.age = nil
+        #expect(r.arpu == nil && r.age == nil && r.source == 7)
+    }
 }

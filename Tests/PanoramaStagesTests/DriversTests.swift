@@ -203,20 +203,29 @@ struct DriversTests {
         #expect(mf.hasSuffix("\n2026-10,total,河北,32,0,,,,,,,singular:nps\n"))
     }
 
-    @Test("customer_360 is read for respondents only, counting every row; a missing column is a clear error")
+    @Test("customer_360 gives respondents their members, the first row of a repeated id winning; a dimension not read is empty, no customer_id a clear error")
     func readMembers() throws {
-        let csv = """
+        // Sorted ids (as customer360 writes them) are searched; a repeated id puts the table out of
+        // strict order, so it is indexed instead, and the first of the two rows counts either way.
+        let sorted = """
             month,customer_id,city,brand,vip_level,value_tier,nps
             2026-10,a,"北京, 东城",gotone,gold,A,9
             2026-10,b,保定,mzone,none,D,
-            2026-10,a,唐山,easyown,none,C,
+            2026-10,c,唐山,easyown,none,C,
 
             """
-        let read = try DriverMembers.read(customer360: Array(csv.utf8), name: "c360", respondents: ["a", "zz"])
-        #expect(read.rows == 3)
-        #expect(read.members == ["a": DriverMembers(brand: "gotone", valueTier: "A", city: "北京, 东城", vipLevel: "gold")])
+        let read = try DriverMembers.read(customer360: ColumnarTable.fixture(sorted), respondents: ["a", "c", "zz"])
+        #expect(read == ["a": DriverMembers(brand: "gotone", valueTier: "A", city: "北京, 东城", vipLevel: "gold"),
+                         "c": DriverMembers(brand: "easyown", valueTier: "C", city: "唐山", vipLevel: "none")])
+        let repeated = sorted + "2026-10,a,邢台,mzone,none,B,\n"
+        let first = try DriverMembers.read(customer360: ColumnarTable.fixture(repeated), respondents: ["a"])
+        #expect(first == ["a": DriverMembers(brand: "gotone", valueTier: "A", city: "北京, 东城", vipLevel: "gold")])
+        // Only the configured segment_by columns are read: the others stay empty.
+        #expect(DriverMembers.columns(for: [.value_tier, .city]) == ["customer_id", "value_tier", "city"])
+        let brandOnly = try DriverMembers.read(customer360: ColumnarTable.fixture("customer_id,brand\na,gotone\n"), respondents: ["a"])
+        #expect(brandOnly == ["a": DriverMembers(brand: "gotone", valueTier: "", city: "", vipLevel: "")])
         #expect(throws: PanoramaError.self) {
-            try DriverMembers.read(customer360: Array("customer_id,brand\na,gotone\n".utf8), name: "c360", respondents: ["a"])
+            try DriverMembers.read(customer360: ColumnarTable.fixture("id,brand\na,gotone\n"), respondents: ["a"])
         }
     }
 

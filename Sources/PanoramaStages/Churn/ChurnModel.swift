@@ -31,6 +31,16 @@ struct ChurnModel {
     /// The months to add, oldest first.
     var window: [Month] { settings.window(endingAt: month) }
 
+    /// Whether month m's segment attributes (every t of a backtest pair, and M-1 for the
+    /// evaluation) and churn_risk_score (M-1 only) are needed.
+    func needs(_ m: Month) -> (segments: Bool, riskScores: Bool) { (m < month, m == month.previous) }
+
+    /// The customer_360 columns month m is read with.
+    func columns(_ m: Month) -> [String] {
+        let needs = needs(m)
+        return ChurnMonth.columns(segments: needs.segments, riskScores: needs.riskScores)
+    }
+
     /// Adds the next month of the window (nil when its customer_360 is not published).
     mutating func add(_ m: Month, _ table: ColumnarTable?) throws {
         precondition(expected.first == m, "months are added in window order")
@@ -40,9 +50,8 @@ struct ChurnModel {
             previous = nil
             return
         }
-        // Segment attributes are needed for every t of a backtest pair and for M-1 (the evaluation);
-        // churn_risk_score for M-1 only.
-        let data = try ChurnMonth(month: m, table: table, segments: m < month, riskScores: m == month.previous)
+        let needs = needs(m)
+        let data = try ChurnMonth(month: m, table: table, segments: needs.segments, riskScores: needs.riskScores)
         if var t = previous {
             previous = nil
             let pair = try ChurnPair(t, data)

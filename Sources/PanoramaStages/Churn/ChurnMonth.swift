@@ -65,6 +65,12 @@ struct ChurnMonth {
         "flag_detractor", "complaints_3m", "open_complaints", "arpu_3m_avg", "tenure_months", "vip_level", "high_value",
         "nps", "value_tier", "brand", "churn_risk_score",
     ]
+    /// The columns a month is read with: the segment attributes (value_tier, brand) only when
+    /// asked for, churn_risk_score likewise.
+    static func columns(segments: Bool, riskScores: Bool) -> [String] {
+        Array(columns[0..<14]) + (segments ? Array(columns[14..<16]) : []) + (riskScores ? [columns[16]] : [])
+    }
+
     /// The positions in `columns` of the segment attributes, in ChurnSegments order: value_tier,
     /// brand, vip_level, flag_offnet, flag_call_forward, flag_bill_drop, flag_complaint, flag_detractor.
     static let segmentCells = [14, 15, 11, 4, 3, 2, 5, 6]
@@ -76,8 +82,10 @@ struct ChurnMonth {
     /// and its tie keys taken, unless its ids are written out.
     private(set) var table: ColumnarTable?
     let count: Int
-    /// Whether customer_id never decreases from row to row (then a merge join and row order work).
+    /// Whether customer_id never decreases from row to row (then row order is id order).
     let idsAscending: Bool
+    /// Whether customer_id strictly increases (then its rows are found by searching the ids).
+    let idsStrictlyAscending: Bool
     let churned: [Bool]
     /// Indicator word of each row (see ChurnFeatures).
     let bits: [UInt16]
@@ -94,7 +102,10 @@ struct ChurnMonth {
     /// writes its own slice of the arrays.
     init(month: Month, table: ColumnarTable, segments: Bool, riskScores wantRisk: Bool) throws {
         let name = "customer_360 of \(month)"
-        let c = try Self.columns.map { try table.column($0) }
+        // Positions of `columns` in the table; -1 for a column this month does not need.
+        let c = try Self.columns.enumerated().map { j, name in
+            j < 14 || (segments && j < 16) || (wantRisk && j == 16) ? try table.column(name) : -1
+        }
         let n = table.rowCount
         let width = ChurnFeatures.numericCount, segmentWidth = ChurnSegments.count
         var churned = [Bool](repeating: false, count: n)
@@ -115,8 +126,7 @@ struct ChurnMonth {
                 // An empty cell reads as 0 (customer360 always writes these columns; see docs/decisions.md).
                 func number(_ b: UnsafeBufferPointer<UInt8>, _ r: Int, _ column: Int) throws -> Double {
                     if b.isEmpty { return 0 }
-                    if let v = Self.digits(b) { return v }
-                    guard let v = ValueParser.number(b) else {
+                    guard let v = CellValues.number(b) else {
                         throw PanoramaError.runtime("\(name) row \(r + 2) has `\(table.string(r, column))` in \(table.header[column]), not a number; the partition is damaged — re-run customer360 for \(month)")
                     }
                     return v
@@ -125,8 +135,11 @@ struct ChurnMonth {
                 try cells.withUnsafeMutableBufferPointer { cell in
                 try dictionaries.withUnsafeMutableBufferPointer { dictionaries in
                     for r in (k * Self.chunkRows)..<min(n, (k + 1) * Self.chunkRows) {
-                        // Each cell's bytes once; every feature and attribute is read from them.
-                        for j in 0..<c.count { cell[j] = table.bytes(r, c[j]) }
+                        // Each cell's bytes once; every feature and attribute is read from them. The id
+                        // is not needed here, the segment attributes and the risk score only when asked.
+                        for j in 1...13 { cell[j] = table.bytes(r, c[j]) }
+                        if segments { cell[14] = table.bytes(r, c[14]); cell[15] = table.bytes(r, c[15]) }
+                        if wantRisk { cell[16] = table.bytes(r, c[16]) }
                         churned[r] = Self.isTrue(cell[1])
                         var word: UInt16 = 0
                         if Self.isTrue(cell[2]) { word |= 1 << ChurnFeatures.billDrop }
@@ -162,7 +175,8 @@ struct ChurnMonth {
         }}}}}
         var merged = [SmallDictionary](repeating: SmallDictionary(), count: segmentWidth)
         if segments {
-            for (k, chunk) in dictionaries.enumerated() {
+            var renumbers: [[[UInt8]]] = []
+            for chunk in dictionaries {
                 var renumber: [[UInt8]] = []
                 for a in 0..<segmentWidth {
                     renumber.append(try chunk[a].values.map { value in
@@ -172,36 +186,31 @@ struct ChurnMonth {
                         return code
                     })
                 }
-                if renumber.allSatisfy({ $0 == Array(0..<UInt8($0.count)) }) { continue }
-                for i in (k * Self.chunkRows * segmentWidth)..<min(n, (k + 1) * Self.chunkRows) * segmentWidth {
-                    codes[i] = renumber[i % segmentWidth][Int(codes[i])]
+                renumbers.append(renumber)
+            }
+            // Each chunk's codes renumbered into the month's dictionary, in parallel.
+            codes.withUnsafeMutableBufferPointer { codes in
+                _ = try? parallelMap(chunks) { k in
+                    let renumber = renumbers[k]
+                    if renumber.allSatisfy({ $0 == Array(0..<UInt8($0.count)) }) { return }
+                    for i in (k * Self.chunkRows * segmentWidth)..<min(n, (k + 1) * Self.chunkRows) * segmentWidth {
+                        codes[i] = renumber[i % segmentWidth][Int(codes[i])]
+                    }
                 }
             }
         }
         self.month = month
         self.table = table
         count = n
-        idsAscending = KeyJoin.isAscending(table, c[0])
+        // Checked on all cores; ids that repeat (never written by customer360) take the slow check.
+        idsStrictlyAscending = KeyedRows.isStrictlyAscending(table, c[0])
+        idsAscending = idsStrictlyAscending || KeyJoin.isAscending(table, c[0])
         self.churned = churned
         self.bits = bits
         self.numbers = numbers
         segmentCodes = codes
         segmentValues = merged.map { $0.values.map { String(decoding: $0, as: UTF8.self) } }
         self.riskScores = risk
-    }
-
-    /// A cell of 1–15 ASCII digits as a number (the usual form of the integer columns), nil
-    /// otherwise — then ValueParser reads it, so the result is the same either way.
-    @inline(__always)
-    static func digits(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard b.count <= 15 else { return nil }
-        var v = 0
-        for byte in b {
-            let d = Int(byte) &- 48
-            if d < 0 || d > 9 { return nil }
-            v = v * 10 + d
-        }
-        return Double(v)
     }
 
     /// Frees the partition's bytes (the features stay).
@@ -264,8 +273,10 @@ struct SmallDictionary {
     @inline(__always)
     static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         guard bytes.count <= 7 else { return 0 }
-        var key = UInt64(bytes.count + 0x80) << 56
-        for (i, b) in bytes.enumerated() { key |= UInt64(b) << UInt64(8 * i) }
-        return key
+        var key: UInt64 = 0
+        if let source = bytes.baseAddress {
+            withUnsafeMutableBytes(of: &key) { $0.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
+        }
+        return UInt64(littleEndian: key) | UInt64(bytes.count + 0x80) << 56
     }
 }

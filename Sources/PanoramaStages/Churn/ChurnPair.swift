@@ -16,8 +16,8 @@ struct ChurnPair {
     init(_ t: ChurnMonth, _ next: ChurnMonth) throws {
         precondition(next.month == t.month.next, "a pair is two consecutive months")
         // customer360 writes its rows in customer_id order, so this is a merge walk of both id
-        // columns; KeyJoin falls back to a hash index when either is not sorted.
-        let match = KeyJoin.firstMatches(t.table!, 0, leftAscending: t.idsAscending, next.table!, 0)
+        // columns in parallel chunks; a hash index over t+1 stands in when its ids are not sorted.
+        let match = KeyedRows(next.table!, column: 0, ascending: next.idsStrictlyAscending).matches(t.table!, 0)
         var selected: [Int32] = []
         var labels: [Bool] = []
         selected.reserveCapacity(t.count)

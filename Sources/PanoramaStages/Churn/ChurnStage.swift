@@ -45,7 +45,7 @@ extension ChurnStage: StageKind {
         var batch: [Month] = []
         func flush() throws {
             let tables = try io.read(batch.map {
-                PartitionRequest(Customer360Stage.customer360, $0, columns: ChurnMonth.columns, required: $0 == month)
+                PartitionRequest(Customer360Stage.customer360, $0, columns: model.columns($0), required: $0 == month)
             })
             for (m, table) in zip(batch, tables) { try model.add(m, table) }
             batch = []

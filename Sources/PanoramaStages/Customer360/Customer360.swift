@@ -54,29 +54,62 @@ public struct Customer360Row: Sendable {
 
 /// One customer_360 row as plain values: no Strings or arrays, so building a million of them
 /// allocates nothing per row and does no reference counting. Text columns stay in dim_customer
-/// (row `source`); the latest survey's scores stay in fact_survey (row `survey`).
+/// (row `source`); the latest survey's scores stay in fact_survey (row `survey`). Stored compactly
+/// (120 bytes, not 280 with optionals: a missing number is NaN, a missing integer a sentinel),
+/// read and written through properties of the usual types.
 struct Customer360Record {
     var source: Int32
     var survey: Int32 = -1
-    var age: Int?
-    var tenureMonths = 0
-    var arpu: Double?, mou: Double?, dataGb: Double?, callForwardRatio: Double?, offnetRatio: Double?, pointsBalance: Double?
-    var arpuPrev: Double?, arpu3mAvg: Double?, arpuChangePct: Double?
+    /// arpu, mou, data_gb, call_forward_ratio, offnet_ratio, points_balance, arpu_prev,
+    /// arpu_3m_avg, arpu_change_pct; NaN = missing (no value read from text is NaN, and a NaN
+    /// computed from infinite ones was written and compared as missing anyway).
+    private var numbers: (Double, Double, Double, Double, Double, Double, Double, Double, Double) =
+        (.nan, .nan, .nan, .nan, .nan, .nan, .nan, .nan, .nan)
+    /// nps and overall_sat of the latest survey; Int32.min = no survey or not answered.
+    var npsValue: Int32 = .min, overallSatValue: Int32 = .min
+    private var complaints: (Int32, Int32) = (0, 0)
+    var churnRiskScore = 0
+    private var tenure: Int32 = 0
+    private var years: (anniversary: Int16, birthday: Int16) = (-1, -1)
+    private var ageValue: Int8 = -1
     /// Index into `Customer360.tiers`.
     var valueTier: UInt8 = 3
-    var highValue = false, churnedInMonth = false, careBirthday = false
-    var nps: Int?, overallSat: Int?
-    var complaints3m = 0, openComplaints = 0
-    /// Raised flags as bits in the order bill_drop, call_forward, offnet, complaint, detractor.
-    var flagBits: UInt8 = 0
-    var churnRiskScore = 0
     /// Index into `Customer360.riskLevels`.
     var riskLevel: UInt8 = 0
-    var careAnniversaryYears: Int?
-    /// Years reached on the birthday in the month after M (for care_calendar).
-    var birthdayYears: Int?
+    /// Raised flags as bits in the order bill_drop, call_forward, offnet, complaint, detractor.
+    var flagBits: UInt8 = 0
+    var highValue = false, churnedInMonth = false, careBirthday = false
 
     init(source: Int) { self.source = Int32(source) }
+
+    @inline(__always) private static func optional(_ v: Double) -> Double? { v.isNaN ? nil : v }
+
+    var arpu: Double? { get { Self.optional(numbers.0) } set { numbers.0 = newValue ?? .nan } }
+    var mou: Double? { get { Self.optional(numbers.1) } set { numbers.1 = newValue ?? .nan } }
+    var dataGb: Double? { get { Self.optional(numbers.2) } set { numbers.2 = newValue ?? .nan } }
+    var callForwardRatio: Double? { get { Self.optional(numbers.3) } set { numbers.3 = newValue ?? .nan } }
+    var offnetRatio: Double? { get { Self.optional(numbers.4) } set { numbers.4 = newValue ?? .nan } }
+    var pointsBalance: Double? { get { Self.optional(numbers.5) } set { numbers.5 = newValue ?? .nan } }
+    var arpuPrev: Double? { get { Self.optional(numbers.6) } set { numbers.6 = newValue ?? .nan } }
+    var arpu3mAvg: Double? { get { Self.optional(numbers.7) } set { numbers.7 = newValue ?? .nan } }
+    var arpuChangePct: Double? { get { Self.optional(numbers.8) } set { numbers.8 = newValue ?? .nan } }
+
+    /// Age in whole years (10–110, else nil).
+    var age: Int? { get { ageValue < 0 ? nil : Int(ageValue) } set { ageValue = newValue.map { Int8($0) } ?? -1 } }
+    var tenureMonths: Int { get { Int(tenure) } set { tenure = Int32(newValue) } }
+    var nps: Int? { npsValue == .min ? nil : Int(npsValue) }
+    var overallSat: Int? { overallSatValue == .min ? nil : Int(overallSatValue) }
+    var complaints3m: Int { get { Int(complaints.0) } set { complaints.0 = Int32(newValue) } }
+    var openComplaints: Int { get { Int(complaints.1) } set { complaints.1 = Int32(newValue) } }
+    var careAnniversaryYears: Int? {
+        get { years.anniversary < 0 ? nil : Int(years.anniversary) }
+        set { years.anniversary = newValue.map { Int16($0) } ?? -1 }
+    }
+    /// Years reached on the birthday in the month after M (for care_calendar).
+    var birthdayYears: Int? {
+        get { years.birthday < 0 ? nil : Int(years.birthday) }
+        set { years.birthday = newValue.map { Int16($0) } ?? -1 }
+    }
 
     var npsCategory: String? { nps.map { $0 >= 9 ? "promoter" : $0 >= 7 ? "passive" : "detractor" } }
 }
@@ -249,21 +282,47 @@ public struct Customer360 {
         let c = input.customers
         let cols = try Customer360.customerColumns.map { try c.column($0) }
         let idColumn = cols[0]
-        // Deliveries usually come sorted by id: then the usage joins are merges and no sort is needed.
-        let ordered = KeyJoin.isAscending(c, idColumn, strictly: true)
+        // Deliveries usually come sorted by id: then every join below is a search or a merge of
+        // sorted ids, and no sort is needed.
+        let ordered = KeyedRows.isStrictlyAscending(c, idColumn)
 
         // Usage of M, M-1, M-2 per customer row (first row per id; cleanse keeps ids unique).
-        let joins = try parallelMap(3) { k -> UsageJoin? in
+        let joins = try (0..<3).map { k -> UsageJoin? in
             guard let t = input.usage[k] else { return nil }
-            let rows = KeyJoin.firstMatches(c, idColumn, leftAscending: ordered, t, try t.column("customer_id"))
+            let rows = KeyedRows(t, column: try t.column("customer_id")).matches(c, idColumn)
             if k == 0 { return UsageJoin(row: rows) }
-            let arpu = try t.column("arpu")
-            return UsageJoin(arpu: rows.map { $0 < 0 ? .nan : t.double(Int($0), arpu) ?? .nan })
+            let arpuColumn = try t.column("arpu")
+            var arpu = [Double](repeating: .nan, count: rows.count)
+            arpu.withUnsafeMutableBufferPointer { arpu in
+                forEachChunk(of: rows.count) { range in
+                    for r in range where rows[r] >= 0 { arpu[r] = CellValues.number(t.bytes(Int(rows[r]), arpuColumn)) ?? .nan }
+                }
+            }
+            return UsageJoin(arpu: arpu)
         }
         let usageM = input.usage[0]
         let usageRow = joins[0]?.row ?? []
         let usageColumns = try usageM.map { u in try Customer360.usageColumns.dropFirst().map { try u.column($0) } } ?? []
         let arpuPrev = joins[1]?.arpu ?? [], arpuBack2 = joins[2]?.arpu ?? []
+
+        /// (customer row, entry) for every customer row whose id is an entry of `index`, in row
+        /// order. With ordered ids each entry's row is found by searching the id column (a few
+        /// thousand searches, not a million lookups); otherwise each row's id is looked up.
+        func customerRows(_ index: ByteKeyIndex, key: (Int) -> UnsafeBufferPointer<UInt8>) -> [(row: Int32, entry: Int32)] {
+            var pairs: [(row: Int32, entry: Int32)] = []
+            if ordered {
+                let customers = KeyedRows(c, column: idColumn, ascending: true)
+                for e in 0..<index.count {
+                    if let r = customers.row(key(e)) { pairs.append((Int32(r), Int32(e))) }
+                }
+                pairs.sort { $0.row < $1.row }
+            } else {
+                for r in 0..<c.rowCount {
+                    if let e = index.find(c.bytes(r, idColumn)) { pairs.append((Int32(r), Int32(e))) }
+                }
+            }
+            return pairs
+        }
 
         // Latest survey of M per customer: latest survey_date, then greatest survey_id (ISO dates
         // and code-point order both compare as bytes).
@@ -281,20 +340,33 @@ public struct Customer360 {
             if order < 0 || (order == 0 && KeyJoin.compare(s.bytes(prev, sId), s.bytes(r, sId)) >= 0) { continue }
             latest[e] = r
         }
+        let surveyed = customerRows(surveyIndex) { s.bytes(latest[$0], sCustomer) }
 
         // Complaints of M, M-1, M-2 (partitions present) per customer; open ones of M.
         var complaintIndex = ByteKeyIndex()
         var complaints3m: [Int] = []
         var openNow: [Int] = []
+        var complaintKeys: [UnsafeBufferPointer<UInt8>] = []
         for (k, table) in input.complaints.enumerated() {
             guard let t = table else { continue }
             let id = try t.column("customer_id"), closed = try t.column("closed_at")
             for r in 0..<t.rowCount {
-                let (e, inserted) = complaintIndex.insert(t.bytes(r, id))
-                if inserted { complaints3m.append(0); openNow.append(0) }
+                let key = t.bytes(r, id)
+                let (e, inserted) = complaintIndex.insert(key)
+                if inserted { complaints3m.append(0); openNow.append(0); complaintKeys.append(key) }
                 complaints3m[e] += 1
                 if k == 0 && t.isEmpty(r, closed) { openNow[e] += 1 }
             }
+        }
+        let complained = customerRows(complaintIndex) { complaintKeys[$0] }
+        /// The first of `pairs` (in row order) whose row is at or after `row`.
+        func firstPair(_ pairs: [(row: Int32, entry: Int32)], atOrAfter row: Int) -> Int {
+            var lo = 0, hi = pairs.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if Int(pairs[mid].row) < row { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
         }
 
         let st = settings
@@ -305,16 +377,18 @@ public struct Customer360 {
             let lower = c.rowCount * part / parts, upper = c.rowCount * (part + 1) / parts
             var records: [Customer360Record] = []
             records.reserveCapacity(upper - lower)
+            // The first survey and complaint pairs at or after this part's rows.
+            var nextSurveyed = firstPair(surveyed, atOrAfter: lower)
+            var nextComplained = firstPair(complained, atOrAfter: lower)
             for r in lower..<upper {
-                guard let join = c.date(r, cols[8]) else {
+                guard let join = CellValues.date(c.bytes(r, cols[8])) else {
                     throw PanoramaError.runtime("dim_customer row \(r + 2) has an unreadable join_date; re-run cleanse")
                 }
-                let churn = c.date(r, cols[9])
+                let churn = CellValues.date(c.bytes(r, cols[9]))
                 if join > lastDay { continue }
                 if let churn, churn < firstDay { continue }
                 var rec = Customer360Record(source: r)
-                let id = c.bytes(r, idColumn)
-                if let birth = c.date(r, cols[7]) {
+                if let birth = CellValues.date(c.bytes(r, cols[7])) {
                     let age = birth.wholeYears(to: lastDay)
                     if birth <= lastDay && age >= 10 && age <= 110 {
                         rec.age = age
@@ -327,10 +401,11 @@ public struct Customer360 {
                 var arpuSum = 0.0, arpuCount = 0
                 if let u = usageM, usageRow[r] >= 0 {
                     let ur = Int(usageRow[r])
-                    rec.arpu = u.double(ur, usageColumns[0])
-                    rec.mou = u.double(ur, usageColumns[1]); rec.dataGb = u.double(ur, usageColumns[2])
-                    rec.callForwardRatio = u.double(ur, usageColumns[3]); rec.offnetRatio = u.double(ur, usageColumns[4])
-                    rec.pointsBalance = u.double(ur, usageColumns[5])
+                    @inline(__always) func number(_ k: Int) -> Double? { CellValues.number(u.bytes(ur, usageColumns[k])) }
+                    rec.arpu = number(0)
+                    rec.mou = number(1); rec.dataGb = number(2)
+                    rec.callForwardRatio = number(3); rec.offnetRatio = number(4)
+                    rec.pointsBalance = number(5)
                     if let a = rec.arpu { arpuSum += a; arpuCount += 1 }
                 }
                 if !arpuPrev.isEmpty, !arpuPrev[r].isNaN {
@@ -345,13 +420,23 @@ public struct Customer360 {
                     rec.highValue = avg >= st.highValueArpu
                 }
                 if let churn { rec.churnedInMonth = churn.monthKey == month }
-                if let e = surveyIndex.find(id) {
-                    let sr = latest[e]
+                while nextSurveyed < surveyed.count && surveyed[nextSurveyed].row < r { nextSurveyed += 1 }
+                if nextSurveyed < surveyed.count && surveyed[nextSurveyed].row == r {
+                    let sr = latest[Int(surveyed[nextSurveyed].entry)]
                     rec.survey = Int32(sr)
-                    rec.nps = s.int(sr, sNps) ?? 0
-                    rec.overallSat = s.int(sr, sOverall)
+                    // Scores are 0–10 in a clean fact_survey; anything that does not even fit the
+                    // record is a damaged partition, not a value to write.
+                    let nps = s.int(sr, sNps) ?? 0, overall = s.int(sr, sOverall)
+                    guard let npsValue = Int32(exactly: nps), let overallValue = Int32(exactly: overall ?? 0),
+                          npsValue != .min, overallValue != .min else {
+                        throw PanoramaError.runtime("fact_survey of \(month) row \(sr + 2) has a score that is not one (nps `\(s.string(sr, sNps))`, overall_sat `\(s.string(sr, sOverall))`); re-run cleanse for \(month)")
+                    }
+                    rec.npsValue = npsValue
+                    if overall != nil { rec.overallSatValue = overallValue }
                 }
-                if let e = complaintIndex.find(id) {
+                while nextComplained < complained.count && complained[nextComplained].row < r { nextComplained += 1 }
+                if nextComplained < complained.count && complained[nextComplained].row == r {
+                    let e = Int(complained[nextComplained].entry)
                     rec.complaints3m = complaints3m[e]
                     rec.openComplaints = openNow[e]
                 }

@@ -29,37 +29,32 @@ public struct DriverMembers: Sendable, Equatable {
         }
     }
 
-    /// customer_id → members of the `respondents` found in a `customer_360` partition (SPEC §3.2),
-    /// and the partition's row count. The partition holds the whole customer base (millions of rows
-    /// in a province) while only respondents matter, so it is streamed from bytes and only their
-    /// rows become Strings. customer_id is unique there; should it repeat, the first row wins.
-    public static func read(customer360 bytes: [UInt8], name: String, respondents: Set<String>) throws
-        -> (members: [String: DriverMembers], rows: Int)
-    {
-        var reader = CSVReader(bytes: bytes)
-        guard reader.next() == .record else { return ([:], 0) }
-        let header = (0..<reader.fields.count).map { reader.rawField($0) }
-        func column(_ c: String) throws -> Int {
-            guard let i = header.firstIndex(of: c) else {
-                throw PanoramaError.runtime("\(name) has no column `\(c)` (columns: \(header.joined(separator: ", "))); re-run the stage that wrote it")
-            }
-            return i
-        }
-        let id = try column("customer_id"), brand = try column("brand"), tier = try column("value_tier")
-        let city = try column("city"), vip = try column("vip_level")
-        reader.expectedFieldCount = header.count
+    /// The customer_360 columns `read(customer360:respondents:)` needs for the `segment_by`
+    /// dimensions `segments` (customer_id and theirs, nothing else).
+    public static func columns(for segments: [DriverSegmentDimension]) -> [String] {
+        Customer360Stage.customer360.pick(["customer_id"] + segments.map(\.rawValue))
+    }
+
+    /// customer_id → members of the `respondents` found in a `customer_360` partition (SPEC §3.2)
+    /// read with at least `columns(for:)`; a dimension whose column was not read is left empty (it
+    /// is not segmented by). The partition holds the whole customer base (millions of rows in a
+    /// province) while only respondents matter: it is in customer_id order, so each respondent is
+    /// found by searching the id column, and only respondents' members become Strings.
+    /// customer_id is unique there; should it repeat, the first row wins.
+    public static func read(customer360 table: ColumnarTable, respondents: Set<String>) throws -> [String: DriverMembers] {
+        let id = try table.column("customer_id")
+        let columns = DriverSegmentDimension.allCases.map { table.header.firstIndex(of: $0.rawValue) }
+        let rows = KeyedRows(table, column: id)
         var out: [String: DriverMembers] = [:]
-        var rows = 0
-        while let kind = reader.next() {
-            guard kind == .record else {
-                throw PanoramaError.runtime("\(name) line \(reader.recordLine) is not valid CSV; the partition is damaged — re-run the stage that wrote it")
+        out.reserveCapacity(respondents.count)
+        for customer in respondents {
+            var key = customer
+            guard let r = key.withUTF8({ rows.row($0) }) else { continue }
+            func text(_ d: DriverSegmentDimension) -> String {
+                columns[DriverSegmentDimension.allCases.firstIndex(of: d)!].map { table.string(r, $0) } ?? ""
             }
-            rows += 1
-            let customer = reader.rawField(id)
-            guard respondents.contains(customer), out[customer] == nil else { continue }
-            out[customer] = DriverMembers(brand: reader.rawField(brand), valueTier: reader.rawField(tier),
-                                          city: reader.rawField(city), vipLevel: reader.rawField(vip))
+            out[customer] = DriverMembers(brand: text(.brand), valueTier: text(.value_tier), city: text(.city), vipLevel: text(.vip_level))
         }
-        return (out, rows)
+        return out
     }
 }

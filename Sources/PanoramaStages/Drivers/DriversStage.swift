@@ -49,13 +49,8 @@ public enum DriversStage: StageKind {
             responses += try DriverResponse.read(factSurvey: table, name: "fact_survey of \(m)")
             monthsRead.append(m)
         }
-        let respondents = Set(responses.map(\.customerId))
-        var members: [String: DriverMembers] = [:]
-        _ = try io.readBytes(Customer360Stage.customer360, month) { bytes in
-            let base = try DriverMembers.read(customer360: bytes, name: "customer_360 of \(month)", respondents: respondents)
-            members = base.members
-            return base.rows
-        }
+        let base = try io.require(Customer360Stage.customer360, month, columns: DriverMembers.columns(for: settings.segmentBy))
+        let members = try DriverMembers.read(customer360: base, respondents: Set(responses.map(\.customerId)))
         if !monthsMissing.isEmpty {
             report.warnings.append("fact_survey missing for \(monthsMissing.map(\.description).joined(separator: ", ")); "
                 + "the \(settings.windowMonths)-month window uses \(monthsRead.map(\.description).joined(separator: ", ")) only")

@@ -70,15 +70,6 @@ public struct KPIRollup {
         var satIndexBase = 0
         var snapshot = 0, retained = 0
 
-        /// Adds one base customer.
-        @inline(__always)
-        mutating func addCustomer(churned isChurned: Bool, highValue isHigh: Bool, arpu value: Double?) {
-            customers += 1
-            if isChurned { churned += 1 }
-            if isHigh { highValue += 1 }
-            if let value { arpuSum += value; arpu.add(value) }
-        }
-
         /// Adds one survey response; `answered` lists the dimensions it answered (see ScoreMoments).
         @inline(__always)
         mutating func addSurvey(nps: Int, overall: Int?, answered: [Int], scores values: [Int]) {
@@ -93,15 +84,16 @@ public struct KPIRollup {
     }
 
     /// Sums by dimension (0 total, 1…4 customer dimensions, 5 channel) and member; members are
-    /// dictionary-encoded by a byte-key index, so a million customers add up without Strings.
+    /// dictionary-encoded (entry = member code), so a million customers add up without Strings.
     struct Groups {
-        var indexes = [ByteKeyIndex](repeating: ByteKeyIndex(), count: 6)
+        var codes = [MemberCodes](repeating: MemberCodes(), count: 6)
         var accs: [[Acc]] = Array(repeating: [], count: 6)
 
         /// The member entry of dimension `d` for `key` (added when new).
+        @inline(__always)
         mutating func entry(_ d: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
-            let (e, inserted) = indexes[d].insert(key)
-            if inserted { accs[d].append(Acc()) }
+            let e = codes[d].code(key)
+            if e == accs[d].count { accs[d].append(Acc()) }
             return e
         }
 
@@ -112,36 +104,65 @@ public struct KPIRollup {
 
         /// Members of a dimension in code-point order with their sums.
         func members(_ d: Int) -> [(String, Acc)] {
-            (0..<indexes[d].count).map { (indexes[d].key($0), accs[d][$0]) }.sorted { codePointLess($0.0, $1.0) }
+            (0..<codes[d].count).map { (codes[d].string($0), accs[d][$0]) }.sorted { codePointLess($0.0, $1.0) }
         }
+    }
+
+    /// The customer sums of one member, added in row order (so ARPU's floating-point sums are the
+    /// same whatever the number of cores).
+    struct CustomerSums {
+        var customers = 0, churned = 0, highValue = 0
+        var arpuSum = 0.0
+        var arpu = RunningMoments()
     }
 
     public func run(_ input: KPIInputs) throws -> KPIOutput {
         let c = input.customer360
-        let cId = try c.column("customer_id")
-        let dimCols = try KPICatalogue.dimensions.map { try c.column($0) }
-        let cHigh = try c.column("high_value"), cChurned = try c.column("churned_in_month"), cArpu = try c.column("arpu")
-        let (customerIndex, customerRow) = ByteKeyIndex.build(c, column: cId)
+        let base = try KPIBase(c)
         var groups = Groups()
-        let total = groups.entry(0, settings.province)
-        // Each customer's member entry per dimension (index 0 is the total), for the survey and
-        // complaint passes.
-        var memberOf = [[Int32]](repeating: [], count: 5)
-        for d in 0..<5 { memberOf[d].reserveCapacity(c.rowCount) }
-        var churned = [Bool](), high = [Bool]()
-        churned.reserveCapacity(c.rowCount); high.reserveCapacity(c.rowCount)
-        for r in 0..<c.rowCount {
-            let isChurned = c.isTrue(r, cChurned), isHigh = c.isTrue(r, cHigh)
-            churned.append(isChurned); high.append(isHigh)
-            let arpu = c.double(r, cArpu)
-            for d in 0..<5 {
-                let e = d == 0 ? total : groups.entry(d, c.bytes(r, dimCols[d - 1]))
-                memberOf[d].append(Int32(e))
-                groups.accs[d][e].addCustomer(churned: isChurned, highValue: isHigh, arpu: arpu)
+        _ = groups.entry(0, settings.province)
+        for d in 1..<5 {
+            groups.codes[d] = base.members[d - 1]
+            groups.accs[d] = Array(repeating: Acc(), count: base.members[d - 1].count)
+        }
+        // One task per dimension, each adding its members' customers in row order.
+        let sums = try parallelMap(5) { d -> [CustomerSums] in
+            var sums = [CustomerSums](repeating: CustomerSums(), count: d == 0 ? 1 : base.members[d - 1].count)
+            sums.withUnsafeMutableBufferPointer { sums in
+                base.flags.withUnsafeBufferPointer { flags in
+                    base.arpu.withUnsafeBufferPointer { arpu in
+                        @inline(__always) func add(_ r: Int, _ e: Int) {
+                            let f = flags[r]
+                            sums[e].customers &+= 1
+                            if f & KPIBase.churnedFlag != 0 { sums[e].churned &+= 1 }
+                            if f & KPIBase.highValueFlag != 0 { sums[e].highValue &+= 1 }
+                            if f & KPIBase.arpuFlag != 0 {
+                                sums[e].arpuSum += arpu[r]
+                                sums[e].arpu.add(arpu[r])
+                            }
+                        }
+                        if d == 0 {
+                            for r in 0..<base.count { add(r, 0) }
+                        } else {
+                            base.forEachCode(d - 1, add)
+                        }
+                    }
+                }
+            }
+            return sums
+        }
+        for d in 0..<5 {
+            for (e, s) in sums[d].enumerated() {
+                groups.accs[d][e].customers = s.customers
+                groups.accs[d][e].churned = s.churned
+                groups.accs[d][e].highValue = s.highValue
+                groups.accs[d][e].arpuSum = s.arpuSum
+                groups.accs[d][e].arpu = s.arpu
             }
         }
-        /// The base row of a customer id, if the customer is in the base.
-        func baseRow(_ id: UnsafeBufferPointer<UInt8>) -> Int? { customerIndex.find(id).map { customerRow[$0] } }
+        /// The member entry of a base row in dimension d (0 = total).
+        @inline(__always) func member(_ d: Int, _ row: Int) -> Int { d == 0 ? 0 : base.code(d - 1, row) }
+        let customers = KeyedRows(c, column: base.idColumn, ascending: base.ascending)
 
         let s = input.surveys
         let sCustomer = try s.column("customer_id"), sChannel = try s.column("channel"), sNps = try s.column("nps")
@@ -150,7 +171,7 @@ public struct KPIRollup {
         var answered: [Int] = [], scores = [Int](repeating: 0, count: sDims.count)
         answered.reserveCapacity(sDims.count)
         for r in 0..<s.rowCount {
-            guard let row = baseRow(s.bytes(r, sCustomer)), let nps = s.int(r, sNps) else { continue }
+            guard let row = customers.row(s.bytes(r, sCustomer)), let nps = s.int(r, sNps) else { continue }
             let overall = s.int(r, sOverall)
             answered.removeAll(keepingCapacity: true)
             for (i, column) in sDims.enumerated() {
@@ -158,7 +179,7 @@ public struct KPIRollup {
             }
             let channel = groups.entry(5, s.bytes(r, sChannel))
             for d in 0..<6 {
-                let e = d == 5 ? channel : Int(memberOf[d][row])
+                let e = d == 5 ? channel : member(d, row)
                 groups.accs[d][e].addSurvey(nps: nps, overall: overall, answered: answered, scores: scores)
             }
         }
@@ -166,29 +187,30 @@ public struct KPIRollup {
         let k = input.complaints
         let kCustomer = try k.column("customer_id"), kOpened = try k.column("opened_at"), kClosed = try k.column("closed_at")
         for r in 0..<k.rowCount {
-            guard let row = baseRow(k.bytes(r, kCustomer)) else { continue }
+            guard let row = customers.row(k.bytes(r, kCustomer)) else { continue }
             var within = false
             if let o = ValueParser.dateTime(bytes: k.bytes(r, kOpened)), let cl = ValueParser.dateTime(bytes: k.bytes(r, kClosed)) {
                 within = cl.seconds - o.seconds <= 48 * 3600
             }
             for d in 0..<5 {
-                let e = Int(memberOf[d][row])
+                let e = member(d, row)
                 groups.accs[d][e].complaints += 1
                 if within { groups.accs[d][e].closed48h += 1 }
             }
         }
 
         // hv_retention: the snapshot month's high-value customers, grouped by their snapshot members.
+        // Both months are in customer_id order, so the cursor walks M once.
         var retention = Groups()
         let hasSnapshot = input.snapshot != nil
         if let snap = input.snapshot {
             let id = try snap.column("customer_id"), highCol = try snap.column("high_value")
             let dims = try KPICatalogue.dimensions.map { try snap.column($0) }
             let retentionTotal = retention.entry(0, settings.province)
+            var cursor = KeyedRows.Cursor(customers)
             for r in 0..<snap.rowCount where snap.isTrue(r, highCol) {
-                let kept = customerIndex.find(snap.bytes(r, id)).map { e in
-                    let row = customerRow[e]
-                    return !churned[row] && high[row]
+                let kept = cursor.row(snap.bytes(r, id)).map { row in
+                    base.flags[row] & (KPIBase.churnedFlag | KPIBase.highValueFlag) == KPIBase.highValueFlag
                 } ?? false
                 for d in 0..<5 {
                     let e = d == 0 ? retentionTotal : retention.entry(d, snap.bytes(r, dims[d - 1]))
@@ -197,7 +219,6 @@ public struct KPIRollup {
                 }
             }
         }
-
         let previous = try input.previous.map { try KPIRow.read($0, name: "kpi of \(input.month.previous)") }
         var previousRow: [String: KPIRow] = [:]
         for r in previous ?? [] { previousRow[KPIRollup.key(r.kpi, r.dimension, r.member)] = r }

@@ -75,7 +75,7 @@ public struct Outcomes {
     }
 
     /// Contact programmes as bits, so a customer's matching contacts are one mask.
-    static let programBits: [String: UInt8] = ["retention": 1, "repair": 2, "birthday": 4, "anniversary": 8]
+    static let programBits: [(name: StaticString, bit: UInt8)] = [("retention", 1), ("repair", 2), ("birthday", 4), ("anniversary", 8)]
 
     /// The lists in table order, with their programmes (SPEC §5.1: churn_watch ↔ retention,
     /// detractor_repair ↔ repair, care_calendar ↔ birthday or anniversary).
@@ -120,17 +120,45 @@ public struct Outcomes {
         var contacted: UInt8 = 0
     }
 
+    /// The customers of the lists, each once across the three lists: entry e of `index` is a
+    /// customer, `entries[k][r]` the entry of row r of list k, `firstSeen[e]` the (list, row) that
+    /// holds the customer's id first.
+    struct ListCustomers {
+        var index = ByteKeyIndex()
+        var entries: [[Int32]] = []
+        var firstSeen: [(list: Int, row: Int)] = []
+
+        init(_ lists: [ColumnarTable?]) throws {
+            for (k, table) in lists.enumerated() {
+                guard let table else { entries.append([]); continue }
+                let id = try table.column("customer_id")
+                var rows: [Int32] = []
+                rows.reserveCapacity(table.rowCount)
+                for r in 0..<table.rowCount {
+                    let (e, inserted) = index.insert(table.bytes(r, id))
+                    if inserted { firstSeen.append((k, r)) }
+                    rows.append(Int32(e))
+                }
+                entries.append(rows)
+            }
+        }
+    }
+
     public func run(_ input: OutcomesInputs) throws -> OutcomesOutput {
-        let fates = try self.fates(input)
+        // Only the lists' customers are followed (tens of thousands), not the whole base: each list
+        // customer is looked up in customer_360 of M, and each survey, complaint and contact of M
+        // in the lists' customers.
+        let customers = try ListCustomers(input.lists)
+        let fates = try self.fates(input, customers)
         var rows: [ListOutcomeRow] = []
         var qualities: [OutcomesListQuality] = []
-        for (spec, table) in zip(Outcomes.lists, input.lists) {
+        for (k, (spec, table)) in zip(Outcomes.lists, input.lists).enumerated() {
             guard let table else {
                 qualities.append(OutcomesListQuality(list: spec.name, found: false, holdoutColumn: false, customers: 0,
                                                      leftBase: 0, heldOutContacted: 0))
                 continue
             }
-            let (groups, quality) = try evaluate(spec, table, fates)
+            let (groups, quality) = evaluate(spec, table, customers.entries[k], fates)
             qualities.append(quality)
             var names = ["all", "holdout", "contacted", "not_contacted"]
             var tallies = groups
@@ -155,25 +183,25 @@ public struct Outcomes {
         return OutcomesOutput(rows: rows, lists: qualities, contactRows: input.contacts.rowCount)
     }
 
-    /// The tallies of the groups all, holdout, contacted, not_contacted of one list.
-    func evaluate(_ spec: ListSpec, _ table: ColumnarTable, _ fates: (index: ByteKeyIndex, fates: [Fate]))
-        throws -> ([Tally], OutcomesListQuality) {
-        let id = try table.column("customer_id")
+    /// The tallies of the groups all, holdout, contacted, not_contacted of one list; `entries` are
+    /// its rows' customers and `fates` what M says about each (nil = not in customer_360 of M).
+    func evaluate(_ spec: ListSpec, _ table: ColumnarTable, _ entries: [Int32], _ fates: [Fate?])
+        -> ([Tally], OutcomesListQuality) {
         let holdoutColumn = spec.hasHoldout ? table.header.firstIndex(of: "holdout") : nil
         var quality = OutcomesListQuality(list: spec.name, found: true, holdoutColumn: holdoutColumn != nil, customers: 0,
                                           leftBase: 0, heldOutContacted: 0)
         var groups = [Tally](repeating: Tally(), count: 4)
-        var seen = ByteKeyIndex(capacity: table.rowCount)
+        var seen = [Bool](repeating: false, count: fates.count)
         for r in 0..<table.rowCount {
-            let key = table.bytes(r, id)
+            let e = Int(entries[r])
             // A customer with both care occasions has two rows; each customer counts once.
-            guard seen.insert(key).inserted else { continue }
+            if seen[e] { continue }
+            seen[e] = true
             quality.customers += 1
-            guard let e = fates.index.find(key) else {
+            guard let fate = fates[e] else {
                 quality.leftBase += 1
                 continue
             }
-            let fate = fates.fates[e]
             let heldOut = holdoutColumn.map { table.isTrue(r, $0) } ?? false
             let contacted = fate.contacted & spec.programs != 0
             if heldOut && contacted { quality.heldOutContacted += 1 }
@@ -193,15 +221,25 @@ public struct Outcomes {
         return (groups, quality)
     }
 
-    /// Every customer of customer_360 of M with their churn, latest survey, complaints and contacts of M.
-    func fates(_ input: OutcomesInputs) throws -> (index: ByteKeyIndex, fates: [Fate]) {
+    /// What M says about each list customer — churn (customer_360), latest survey, complaints and
+    /// contacts — or nil for a customer absent from customer_360 of M.
+    func fates(_ input: OutcomesInputs, _ customers: ListCustomers) throws -> [Fate?] {
         let c = input.customer360
         let cId = try c.column("customer_id"), cChurned = try c.column("churned_in_month")
-        var index = ByteKeyIndex(capacity: c.rowCount)
-        var fates: [Fate] = []
-        fates.reserveCapacity(c.rowCount)
-        for r in 0..<c.rowCount where index.insert(c.bytes(r, cId)).inserted {
-            fates.append(Fate(churned: c.isTrue(r, cChurned)))
+        // customer_360 is in customer_id order: each list customer is found by searching its ids.
+        let base = KeyedRows(c, column: cId)
+        var fates = [Fate?](repeating: nil, count: customers.index.count)
+        let idColumns = try input.lists.map { try $0?.column("customer_id") }
+        for (e, seen) in customers.firstSeen.enumerated() {
+            let table = input.lists[seen.list]!
+            if let r = base.row(table.bytes(seen.row, idColumns[seen.list]!)) {
+                fates[e] = Fate(churned: c.isTrue(r, cChurned))
+            }
+        }
+        /// The entry of a customer of the lists who is in customer_360 of M.
+        func entry(_ id: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard let e = customers.index.find(id), fates[e] != nil else { return nil }
+            return e
         }
 
         // Latest survey of M per customer, as in customer_360: latest survey_date, then greatest
@@ -209,36 +247,56 @@ public struct Outcomes {
         let s = input.surveys
         let sId = try s.column("survey_id"), sCustomer = try s.column("customer_id")
         let sDate = try s.column("survey_date"), sNps = try s.column("nps")
-        var latest: [Int: Int] = [:]
+        var latest = [Int](repeating: -1, count: fates.count)
         for r in 0..<s.rowCount {
-            guard let e = index.find(s.bytes(r, sCustomer)) else { continue }
-            if let prev = latest[e] {
+            guard let e = entry(s.bytes(r, sCustomer)) else { continue }
+            let prev = latest[e]
+            if prev >= 0 {
                 let order = KeyJoin.compare(s.bytes(r, sDate), s.bytes(prev, sDate))
                 if order < 0 || (order == 0 && KeyJoin.compare(s.bytes(prev, sId), s.bytes(r, sId)) >= 0) { continue }
             }
             latest[e] = r
         }
-        for (e, r) in latest {
+        for (e, r) in latest.enumerated() where r >= 0 {
             guard let nps = s.int(r, sNps) else {
                 throw PanoramaError.runtime("fact_survey of \(input.month) row \(r + 2) has no readable nps; re-run cleanse for \(input.month)")
             }
-            fates[e].nps = nps
+            fates[e]!.nps = nps
         }
 
         let k = input.complaints
         let kCustomer = try k.column("customer_id")
         for r in 0..<k.rowCount {
-            if let e = index.find(k.bytes(r, kCustomer)) { fates[e].complaints += 1 }
+            if let e = entry(k.bytes(r, kCustomer)) { fates[e]!.complaints += 1 }
         }
 
         let t = input.contacts
         let tCustomer = try t.column("customer_id"), tProgram = try t.column("program"), tOutcome = try t.column("outcome")
         for r in 0..<t.rowCount {
-            let outcome = t.string(r, tOutcome)
-            guard outcome == "reached" || outcome == "resolved", let bit = Outcomes.programBits[t.string(r, tProgram)],
-                  let e = index.find(t.bytes(r, tCustomer)) else { continue }
-            fates[e].contacted |= bit
+            let outcome = t.bytes(r, tOutcome)
+            guard Outcomes.isReached(outcome), let bit = Outcomes.programBit(t.bytes(r, tProgram)),
+                  let e = entry(t.bytes(r, tCustomer)) else { continue }
+            fates[e]!.contacted |= bit
         }
-        return (index, fates)
+        return fates
+    }
+
+    /// Whether a contact's outcome is `reached` or `resolved`.
+    static func isReached(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        equals(b, "reached") || equals(b, "resolved")
+    }
+
+    /// The bit of a contact's programme (`programBits`), nil for a programme no list follows.
+    static func programBit(_ b: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        for (name, bit) in programBits where equals(b, name) { return bit }
+        return nil
+    }
+
+    @inline(__always)
+    private static func equals(_ b: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        guard b.count == text.utf8CodeUnitCount else { return false }
+        let t = text.utf8Start
+        for i in 0..<b.count where b[i] != t[i] { return false }
+        return true
     }
 }
