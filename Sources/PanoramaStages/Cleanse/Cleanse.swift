@@ -28,10 +28,29 @@ public struct Cleanse {
         self.settings = settings
     }
 
-    /// One record's outcome after the field checks, in file order.
-    enum Outcome {
-        case rejected(line: Int, raw: String, Rejection)
-        case pending(line: Int, raw: Range<Int>, PendingRow)
+    /// One record of a piece after the field checks, in file order (48 bytes, no String).
+    struct CheckedRow {
+        /// Physical line, counted from the piece's first line.
+        var line: Int
+        /// The record's original text in the file's bytes (for the quarantine).
+        var raw: Range<Int>
+        /// For a row that passed: its clean row in the piece's staging writer.
+        var staging: Range<Int>
+        /// False when a field check (or the CSV reader) rejected it; its rejection is next in the
+        /// piece's `rejections`.
+        var passed: Bool
+        var notes: RowNotes
+    }
+
+    /// The field-checked records of one piece of a file, lines numbered from the piece's first line.
+    struct CheckedPiece {
+        var rows: [CheckedRow] = []
+        /// The rejections of the rows that did not pass, in order.
+        var rejections: [Rejection] = []
+        /// The clean rows of the rows that passed, rendered.
+        var staging = CSVWriter(header: [])
+        var read = 0
+        var end: DeliveryFile.RangeEnd
     }
 
     /// The field-checked records of one file, as the pieces they were checked in.
@@ -40,10 +59,10 @@ public struct Cleanse {
         var pieces: [CheckedPiece]
         /// Added to each piece's line numbers to make them the file's physical lines.
         var lineOffsets: [Int]
-        /// The decoded file, for the raw text of rows rejected after the field checks.
+        /// The file's UTF-8 bytes, which the rows' raw ranges index.
         var text: [UInt8] = []
 
-        func raw(_ range: Range<Int>) -> String { String(decoding: text[range], as: UTF8.self) }
+        func raw(_ row: CheckedRow) -> String { String(decoding: text[row.raw], as: UTF8.self) }
     }
 
     /// Applies the rules to the month's deliveries (one entry per source, in `Source` order, as the
@@ -51,11 +70,11 @@ public struct Cleanse {
     ///
     /// The files are decoded in parallel; their records are then
     /// field-checked in parallel pieces — large files cut in four at line ends — since the field
-    /// checks of a row do not depend on other rows. Then, in file order, UNKNOWN_CUSTOMER against
-    /// the clean customers and DUPLICATE_KEY against the rows accepted so far decide what is kept.
-    /// The result is the same as checking row by row. An optional source that was not delivered
-    /// gets its clean table with the header only, no quality entry (the gate cannot fail on it) and
-    /// is listed in `notDelivered`.
+    /// checks of a row do not depend on other rows. Then UNKNOWN_CUSTOMER against the clean
+    /// customers and DUPLICATE_KEY against the rows accepted so far decide what is kept (see
+    /// `settle`). The result is the same as checking row by row. An optional source that was not
+    /// delivered gets its clean table with the header only, no quality entry (the gate cannot fail
+    /// on it) and is listed in `notDelivered`.
     public func run(deliveries: [Delivery?], encodings: [Source: InputEncoding]) throws -> CleanseOutput {
         precondition(deliveries.count == Source.allCases.count, "one entry per source")
         for (source, delivery) in zip(Source.allCases, deliveries) where delivery == nil && !source.isOptional {
@@ -68,20 +87,30 @@ public struct Cleanse {
         }
         let ranges = files.map { $0.recordRanges(parts: $0.byteCount > largeFileBytes ? piecesPerLargeFile : 1) }
         let jobs = ranges.enumerated().flatMap { f, rs in rs.indices.map { (file: f, piece: $0) } }
-        let pieces = try parallelMap(jobs.count) { j -> CheckedPiece in
+        var pieces: [CheckedPiece?] = try parallelMap(jobs.count) { j -> CheckedPiece? in
             let (f, k) = jobs[j]
             return checkPiece(files[f], ranges[f][k], firstLine: k == 0 ? files[f].firstRecordLine : 0)
         }
-        let checked = files.indices.map { f in
-            assemble(files[f], ranges[f], Array(pieces[jobs.firstIndex { $0.file == f }!...].prefix(ranges[f].count)))
+        // Each file takes its pieces out of `pieces`, so that settling it can free them one by one.
+        var checked: [CheckedFile?] = files.indices.map { f in
+            let first = jobs.firstIndex { $0.file == f }!
+            let own = (first..<(first + ranges[f].count)).map { k -> CheckedPiece in
+                defer { pieces[k] = nil }
+                return pieces[k]!
+            }
+            return assemble(files[f], ranges[f], own)
         }
         // customers.csv first: the ids it accepts (churned customers included) are what
-        // UNKNOWN_CUSTOMER checks the others against; then the other files, which no longer depend on
-        // each other, in parallel.
-        let customers = settle(checked[0], knownCustomers: nil)
-        let others = try parallelMap(checked.count - 1) { settle(checked[1 + $0], knownCustomers: customers.accepted) }
+        // UNKNOWN_CUSTOMER checks the others against; then the other files, each settled on all cores.
         var settled: [Source: SettledFile] = [:]
-        for part in [customers] + others { settled[part.quality.source] = part }
+        var customers: CustomerKeys?
+        for f in checked.indices {
+            var file = checked[f]!
+            checked[f] = nil
+            let part = try settle(&file, knownCustomers: customers)
+            if file.quality.source == .customers { customers = part.accepted }
+            settled[part.quality.source] = part
+        }
         var quarantine = CSVWriter(header: CleanseStage.quarantine.columns)
         var tables: [(table: TableSchema, csv: CSVWriter)] = []
         var quality: [SourceQuality] = []
@@ -104,58 +133,110 @@ public struct Cleanse {
     }
 
     /// One file after the checks that need other rows: its clean table, its quarantine rows
-    /// (headerless, in file order) and the keys it accepted.
+    /// (headerless, in file order) and, for customers.csv, the ids it accepted.
     struct SettledFile {
         var quality: SourceQuality
         var clean: CSVWriter
         var quarantine: CSVWriter
-        var accepted: ByteKeyIndex
+        var accepted: CustomerKeys?
+    }
+
+    /// What settling decided for a row, one byte per row: the key's bucket (`0..<CustomerKeys.buckets`)
+    /// while it is a candidate for acceptance, or one of these.
+    private enum Verdict {
+        static let failedChecks: UInt8 = 0xFF
+        static let unknownCustomer: UInt8 = 0xFE
+        static let duplicateKey: UInt8 = 0xFD
     }
 
     /// Applies UNKNOWN_CUSTOMER (against `knownCustomers`, nil for customers.csv itself) and then
-    /// DUPLICATE_KEY to the field-checked rows of one file, in file order.
-    func settle(_ file: CheckedFile, knownCustomers: ByteKeyIndex?) -> SettledFile {
+    /// DUPLICATE_KEY to the field-checked rows of one file, with the result of doing it row by row
+    /// in file order (see `verdicts`), then writes the clean and quarantine rows in file order,
+    /// freeing each piece once it is written.
+    func settle(_ file: inout CheckedFile, knownCustomers: CustomerKeys?) throws -> SettledFile {
+        let source = file.quality.source
+        let customerField = source == .customers ? nil : source == .usage ? 0 : 1
+        let (verdicts, sets) = try Self.verdicts(file.pieces, knownCustomers: knownCustomers, customerField: customerField)
         var q = file.quality
-        var clean = CSVWriter(header: q.source.cleanTable.columns)
+        var clean = CSVWriter(header: source.cleanTable.columns)
         clean.reserve(file.pieces.reduce(0) { $0 + $1.staging.bytes.count })
         var quarantine = CSVWriter(header: [])
-        var accepted = ByteKeyIndex(capacity: file.pieces.reduce(0) { $0 + $1.outcomes.count })
-        let keyName = SourceRules.keyName(q.source, month)
-        for (piece, lines) in zip(file.pieces, file.lineOffsets) {
-            for outcome in piece.outcomes {
-                switch outcome {
-                case .rejected(let line, let raw, let rejection):
-                    reject(&quarantine, &q, line: lines + line, raw: raw, rejection)
-                case .pending(let line, let range, let row):
-                    if let customer = row.customer, knownCustomers?.find(customer) == nil {
-                        reject(&quarantine, &q, line: lines + line, raw: file.raw(range),
-                               Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(Check.q(customer))` is not a clean customer of \(month)"))
-                        continue
-                    }
-                    var key = row.key
-                    guard key.withUTF8({ accepted.insert($0).inserted }) else {
-                        reject(&quarantine, &q, line: lines + line, raw: file.raw(range),
-                               Rejection(.DUPLICATE_KEY, "\(keyName) `\(Check.q(row.key))` was already accepted earlier in the file"))
-                        continue
-                    }
-                    clean.appendRow(piece.staging.bytes[row.bytes])
+        let keyName = SourceRules.keyName(source, month)
+        for p in file.pieces.indices {
+            let piece = file.pieces[p]
+            // Drop the file's own reference, so the piece's memory goes when this iteration ends.
+            file.pieces[p] = CheckedPiece(end: piece.end)
+            let lines = file.lineOffsets[p]
+            var rejections = piece.rejections.makeIterator()
+            for (i, row) in piece.rows.enumerated() {
+                switch verdicts[p][i] {
+                case Verdict.failedChecks:
+                    reject(&quarantine, &q, line: lines + row.line, raw: file.raw(row), rejections.next()!)
+                case Verdict.unknownCustomer:
+                    let customer = piece.staging.bytes[row.staging].withUnsafeBufferPointer { CleanRow.withField(customerField!, of: $0) { Check.q($0) } }
+                    reject(&quarantine, &q, line: lines + row.line, raw: file.raw(row),
+                           Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(customer)` is not a clean customer of \(month)"))
+                case Verdict.duplicateKey:
+                    let key = piece.staging.bytes[row.staging].withUnsafeBufferPointer { CleanRow.withField(0, of: $0) { Check.q($0) } }
+                    reject(&quarantine, &q, line: lines + row.line, raw: file.raw(row),
+                           Rejection(.DUPLICATE_KEY, "\(keyName) `\(key)` was already accepted earlier in the file"))
+                default:
+                    clean.appendRow(piece.staging.bytes[row.staging])
                     q.clean += 1
-                    if row.nulledGender { q.nulled["gender", default: 0] += 1 }
-                    if row.nulledBirthDate { q.nulled["birth_date", default: 0] += 1 }
-                    if row.cleanedCity { q.controlCharactersRemoved["city", default: 0] += 1 }
-                    if row.cleanedCounty { q.controlCharactersRemoved["county", default: 0] += 1 }
+                    if row.notes.contains(.nulledGender) { q.nulled["gender", default: 0] += 1 }
+                    if row.notes.contains(.nulledBirthDate) { q.nulled["birth_date", default: 0] += 1 }
+                    if row.notes.contains(.cleanedCity) { q.controlCharactersRemoved["city", default: 0] += 1 }
+                    if row.notes.contains(.cleanedCounty) { q.controlCharactersRemoved["county", default: 0] += 1 }
                 }
             }
         }
-        return SettledFile(quality: q, clean: clean, quarantine: quarantine, accepted: accepted)
+        return SettledFile(quality: q, clean: clean, quarantine: quarantine,
+                           accepted: source == .customers ? CustomerKeys(sets: sets) : nil)
     }
 
-    /// The field-checked records of one piece of a file, lines numbered from the piece's first line.
-    struct CheckedPiece {
-        var outcomes: [Outcome] = []
-        var staging = CSVWriter(header: [])
-        var read = 0
-        var end: DeliveryFile.RangeEnd
+    /// The verdict on every row of a file's pieces, and the accepted keys by bucket, on all cores:
+    /// 1. per piece in parallel: whether each passing row's customer is known, and its key's bucket;
+    /// 2. per key bucket in parallel: the bucket's rows in file order, each key inserted into the
+    ///    bucket's set. A key already there was accepted earlier in the file — a key has one bucket,
+    ///    and only rows that passed every earlier check are inserted — so the row is DUPLICATE_KEY:
+    ///    exactly what checking row by row in file order decides.
+    /// Keys and customers are read back from the rendered clean rows, where they are the first and
+    /// (`customerField`) first or second fields.
+    private static func verdicts(_ pieces: [CheckedPiece], knownCustomers: CustomerKeys?,
+                                 customerField: Int?) throws -> (verdicts: [[UInt8]], sets: [ByteKeyIndex]) {
+        var verdicts = try parallelMap(pieces.count) { p -> [UInt8] in
+            var out = [UInt8](repeating: Verdict.failedChecks, count: pieces[p].rows.count)
+            pieces[p].staging.bytes.withUnsafeBufferPointer { staging in
+                for (i, row) in pieces[p].rows.enumerated() where row.passed {
+                    let line = UnsafeBufferPointer(rebasing: staging[row.staging])
+                    if let known = knownCustomers, let c = customerField,
+                       !CleanRow.withField(c, of: line, { known.contains($0) }) {
+                        out[i] = Verdict.unknownCustomer
+                    } else {
+                        out[i] = UInt8(CleanRow.withField(0, of: line) { CustomerKeys.bucket($0) })
+                    }
+                }
+            }
+            return out
+        }
+        let rows = pieces.reduce(0) { $0 + $1.rows.count }
+        let candidates = verdicts
+        let buckets = try parallelMap(CustomerKeys.buckets) { b -> (set: ByteKeyIndex, duplicates: [(Int, Int)]) in
+            let bucket = UInt8(b)
+            var set = ByteKeyIndex(capacity: rows / CustomerKeys.buckets + 16)
+            var duplicates: [(Int, Int)] = []
+            for p in pieces.indices {
+                pieces[p].staging.bytes.withUnsafeBufferPointer { staging in
+                    for (i, v) in candidates[p].enumerated() where v == bucket {
+                        let line = UnsafeBufferPointer(rebasing: staging[pieces[p].rows[i].staging])
+                        if !CleanRow.withField(0, of: line, { set.insert($0).inserted }) { duplicates.append((p, i)) }
+                    }
+                }
+            }
+            return (set, duplicates)
+        }
+        for (_, duplicates) in buckets { for (p, i) in duplicates { verdicts[p][i] = Verdict.duplicateKey } }
+        return (verdicts, buckets.map(\.set))
     }
 
     /// Applies every check that needs only the row itself to the records starting in `range`.
@@ -163,18 +244,23 @@ public struct Cleanse {
         let rules = SourceRules(source: file.source, month: month)
         var piece = CheckedPiece(end: DeliveryFile.RangeEnd(end: 0, nextLine: 0, blankLines: 0))
         piece.staging.reserve(range.count)
-        piece.end = file.forEachRecord(in: range, firstLine: firstLine) { record in
+        piece.end = file.forEachRow(in: range, firstLine: firstLine) { record in
             piece.read += 1
             switch record {
             case .malformed(let line, let raw, let reason):
-                piece.outcomes.append(.rejected(line: line, raw: raw, Rejection(.MALFORMED_RECORD, "malformed record: \(reason)")))
-            case .row(let line, let range, let values):
+                piece.rows.append(CheckedRow(line: line, raw: raw, staging: 0..<0, passed: false, notes: []))
+                piece.rejections.append(Rejection(.MALFORMED_RECORD, "malformed record: \(reason)"))
+            case .row(let line, let raw, let fields):
+                var row = CheckedRow(line: line, raw: raw, staging: 0..<0, passed: true, notes: [])
                 do throws(Rejection) {
-                    let row = try rules.check(values, into: &piece.staging)
-                    piece.outcomes.append(.pending(line: line, raw: range, row))
+                    let start = piece.staging.bytes.count
+                    row.notes = try rules.check(fields, into: &piece.staging)
+                    row.staging = start..<piece.staging.bytes.count
                 } catch {
-                    piece.outcomes.append(.rejected(line: line, raw: file.text(range), error))
+                    row.passed = false
+                    piece.rejections.append(error)
                 }
+                piece.rows.append(row)
             }
         }
         return piece
@@ -198,7 +284,7 @@ public struct Cleanse {
             q.read += piece.read
             q.blankLines += piece.end.blankLines
         }
-        return CheckedFile(quality: q, pieces: pieces, lineOffsets: offsets, text: file.utf8)
+        return CheckedFile(quality: q, pieces: pieces, lineOffsets: offsets, text: file.bytes)
     }
 
     private func reject(_ out: inout CSVWriter, _ q: inout SourceQuality, line: Int, raw: String, _ r: Rejection) {
@@ -209,5 +295,73 @@ public struct Cleanse {
         out.field(r.detail)
         out.field(raw)
         out.endRow()
+    }
+}
+
+/// The clean customer ids of a month (customers.csv's accepted keys, churned customers included),
+/// kept in `buckets` sets by a hash of the id so that they can be built on all cores.
+struct CustomerKeys: Sendable {
+    static let buckets = 16
+    let sets: [ByteKeyIndex]
+
+    /// The bucket of a key: the top bits of a hash of its bytes (FNV-1a, then a multiply–xorshift
+    /// finish, different from the one the sets use inside).
+    @inline(__always)
+    static func bucket(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in key { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 27
+        return Int(truncatingIfNeeded: h >> 60)
+    }
+
+    func contains(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        sets.withUnsafeBufferPointer { $0[CustomerKeys.bucket(key)].find(key) != nil }
+    }
+}
+
+/// Reading fields back from a clean row this stage rendered with `CSVWriter`.
+enum CleanRow {
+    /// Calls `body` with field `k` of `row` (its text, quotes undone). Only keys are read back; they
+    /// hold no line break, so a key is quoted only for a comma or a quote in it (rare).
+    static func withField<T>(_ k: Int, of row: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        var start = 0
+        for _ in 0..<k { start = end(of: row, from: start) + 1 }
+        if start < row.count && row[start] == 0x22 {
+            // A quoted key: undo the doubled quotes (rare).
+            var text: [UInt8] = []
+            var i = start + 1
+            while i < row.count {
+                if row[i] == 0x22 {
+                    if i + 1 < row.count && row[i + 1] == 0x22 { text.append(0x22); i += 2; continue }
+                    break
+                }
+                text.append(row[i])
+                i += 1
+            }
+            return text.withUnsafeBufferPointer(body)
+        }
+        var e = start
+        while e < row.count && row[e] != 0x2C && row[e] != 0x0A { e += 1 }
+        return body(UnsafeBufferPointer(rebasing: row[start..<e]))
+    }
+
+    /// The index of the comma (or LF) ending the field that starts at `start`.
+    private static func end(of row: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        if i < row.count && row[i] == 0x22 {
+            i += 1
+            while i < row.count {
+                if row[i] == 0x22 {
+                    if i + 1 < row.count && row[i + 1] == 0x22 { i += 2; continue }
+                    i += 1
+                    break
+                }
+                i += 1
+            }
+            return i
+        }
+        while i < row.count && row[i] != 0x2C && row[i] != 0x0A { i += 1 }
+        return i
     }
 }
