@@ -35,13 +35,15 @@ public struct NormalizedFields {
     mutating func load(_ fields: UnsafeBufferPointer<CSVFieldSpan>, rawRange: Range<Int>, text: UnsafeBufferPointer<UInt8>,
                        columns: [Int?]) {
         do {
-            // The rewritten fields never outgrow the record's own bytes: reserve that much up front
-            // so that no view taken for this record moves.
-            let record = UnsafeBufferPointer(rebasing: text[rawRange])
-            if record.count > scratch.count {
+            // A rewritten field never outgrows its own bytes: reserve their sum up front so that no
+            // view taken for this record moves.
+            var needed = 0
+            for idx in columns { if let idx { needed += fields[idx].end - fields[idx].start } }
+            if needed > scratch.count {
                 scratch.deallocate()
-                scratch = .allocate(capacity: max(record.count, 2 * scratch.count))
+                scratch = .allocate(capacity: max(needed, 2 * scratch.count))
             }
+            let record = UnsafeBufferPointer(rebasing: text[rawRange])
             // Most records hold no full-width form at all: their fields are only trimmed.
             let mayMap = FieldNormalizer.mayHoldFullWidth(record)
             let base = scratch.baseAddress!
