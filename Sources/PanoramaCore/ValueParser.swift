@@ -236,6 +236,47 @@ public enum ValueParser {
         return true
     }
 
+    // MARK: Text already in its warehouse form
+
+    /// Whether `bytes`, accepted by `decimal` (or `integer` when `integer`), are already exactly the
+    /// SPEC §1 text of the value they parse to, so a writer may copy them instead of formatting the
+    /// number: `0` or digits without a leading zero, and for a decimal an optional point with one to
+    /// six digits not ending in `0`. Decimals are held to nine integer digits, integers to fifteen:
+    /// there the parsed double is within 2⁻²⁴ of the text, so rounding it to six decimals gives the
+    /// text back (`CSVWriterTests` check this against the writer).
+    public static func isWarehouseNumber(_ bytes: UnsafeBufferPointer<UInt8>, integer: Bool) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i < n && isDigit(bytes[i]) { i += 1 }
+        let intDigits = i
+        guard intDigits >= 1, intDigits <= (integer ? 15 : 9), bytes[0] != 48 || intDigits == 1 else { return false }
+        if i == n { return true }
+        guard !integer, bytes[i] == UInt8(ascii: "."), n - i - 1 >= 1, n - i - 1 <= 6, bytes[n - 1] != 48 else { return false }
+        i += 1
+        while i < n { guard isDigit(bytes[i]) else { return false }; i += 1 }
+        return true
+    }
+
+    /// Whether `bytes`, accepted by `date`, are already its ISO text `YYYY-MM-DD`.
+    public static func isWarehouseDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 10 && matches(bytes, "0000-00-00")
+    }
+
+    /// Whether `bytes`, accepted by `dateTime`, are already its text `YYYY-MM-DD HH:MM:SS`.
+    public static func isWarehouseDateTime(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 19 && matches(bytes, "0000-00-00 00:00:00")
+    }
+
+    /// Whether `bytes` have the shape of `pattern`, a `0` standing for any digit.
+    @inline(__always)
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: StaticString) -> Bool {
+        let p = pattern.utf8Start
+        for k in 0..<bytes.count {
+            if p[k] == 48 { if !isDigit(bytes[k]) { return false } } else if bytes[k] != p[k] { return false }
+        }
+        return true
+    }
+
     /// Booleans `1/0`, `true/false`, `yes/no`, `y/n`, `是/否`, any case.
     public static func boolean(_ text: String) -> Bool? {
         switch text.lowercased() {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PanoramaCore
 
@@ -135,6 +136,54 @@ struct ByteFieldTests {
         for s in ["1", "TRUE", "Yes", "y", "是", "否", "No", "N", "maybe", "", "\u{130}", "Y\u{301}", "YES\u{0}", "\u{212A}"] {
             #expect(bytes(s) { ValueParser.boolean(bytes: $0) } == ValueParser.boolean(s), "\(s)")
         }
+    }
+
+    @Test("a number, date or datetime in warehouse form is exactly what the writer writes for its value")
+    func warehouseForms() {
+        func bytes<T>(_ s: String, _ f: (UnsafeBufferPointer<UInt8>) -> T) -> T { Array(s.utf8).withUnsafeBufferPointer(f) }
+        for s in ["83.83", "0", "1396", "0.612", "100000", "999999999.999999", "0.000001"] {
+            #expect(bytes(s) { ValueParser.isWarehouseNumber($0, integer: false) }, "\(s)")
+        }
+        for s in ["12.0", "0012", "1,234", "¥5", "5元", "35%", "-0", "-1", "1234567890.5", "0.1234567", ".5", "5.", "00"] {
+            #expect(!bytes(s) { ValueParser.isWarehouseNumber($0, integer: false) }, "\(s)")
+        }
+        #expect(bytes("999999999999999") { ValueParser.isWarehouseNumber($0, integer: true) })
+        #expect(!bytes("1000000000000000") { ValueParser.isWarehouseNumber($0, integer: true) })
+        #expect(!bytes("12.5") { ValueParser.isWarehouseNumber($0, integer: true) })
+        // Random digit strings of every length around the limits: whenever the text is called
+        // warehouse form, the writer gives it back.
+        var state: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: (state >> 33) % UInt64(n))
+        }
+        var copied = 0
+        for _ in 0..<300_000 {
+            let whole = String((0..<(1 + next(16))).map { _ in Character(String(next(10))) })
+            let fraction = String((0..<next(8)).map { _ in Character(String(next(10))) })
+            let text = fraction.isEmpty ? whole : whole + "." + fraction
+            for integer in [false, true] {
+                let parsed = integer ? ValueParser.integer(text) : ValueParser.decimal(text)
+                guard case .value(let v) = parsed, bytes(text, { ValueParser.isWarehouseNumber($0, integer: integer) }) else { continue }
+                var w = CSVWriter(header: [])
+                w.number(v)
+                #expect(String(decoding: w.bytes, as: UTF8.self) == text)
+                copied += 1
+            }
+        }
+        #expect(copied > 50_000)
+        for _ in 0..<20_000 {
+            let text = String(format: "%04d-%02d-%02d %02d:%02d:%02d", next(10_000), 1 + next(12), 1 + next(31), next(24), next(60), next(60))
+            if let d = ValueParser.dateTime(text), bytes(text, ValueParser.isWarehouseDateTime) {
+                var w = CSVWriter(header: [])
+                w.dateTime(d)
+                w.date(d.day)
+                #expect(String(decoding: w.bytes, as: UTF8.self) == text + "," + text.prefix(10))
+                #expect(bytes(String(text.prefix(10)), ValueParser.isWarehouseDate))
+            }
+        }
+        #expect(!bytes("2026-1-05", ValueParser.isWarehouseDate) && !bytes("2026/10/05", ValueParser.isWarehouseDate))
+        #expect(!bytes("2026-10-05T08:30:00", ValueParser.isWarehouseDateTime) && !bytes("2026-10-05 08:30", ValueParser.isWarehouseDateTime))
     }
 
     @Test("a UTF-8 delivery is decoded in place: the BOM is an offset; GB18030 is transcoded")

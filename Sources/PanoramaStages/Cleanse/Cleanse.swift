@@ -141,8 +141,7 @@ public struct Cleanse {
         var accepted: CustomerKeys?
     }
 
-    /// What settling decided for a row, one byte per row: the key's bucket (`0..<CustomerKeys.buckets`)
-    /// while it is a candidate for acceptance, or one of these.
+    /// What settling decided for a row, one byte per row: 0 (accepted) or one of these.
     private enum Verdict {
         static let failedChecks: UInt8 = 0xFF
         static let unknownCustomer: UInt8 = 0xFE
@@ -180,7 +179,7 @@ public struct Cleanse {
                     let key = piece.staging.bytes[row.staging].withUnsafeBufferPointer { CleanRow.withField(0, of: $0) { Check.q($0) } }
                     reject(&quarantine, &q, line: lines + row.line, raw: file.raw(row),
                            Rejection(.DUPLICATE_KEY, "\(keyName) `\(key)` was already accepted earlier in the file"))
-                default:
+                default:  // accepted
                     clean.appendRow(piece.staging.bytes[row.staging])
                     q.clean += 1
                     if row.notes.contains(.nulledGender) { q.nulled["gender", default: 0] += 1 }
@@ -195,48 +194,83 @@ public struct Cleanse {
     }
 
     /// The verdict on every row of a file's pieces, and the accepted keys by bucket, on all cores:
-    /// 1. per piece in parallel: whether each passing row's customer is known, and its key's bucket;
-    /// 2. per key bucket in parallel: the bucket's rows in file order, each key inserted into the
-    ///    bucket's set. A key already there was accepted earlier in the file — a key has one bucket,
-    ///    and only rows that passed every earlier check are inserted — so the row is DUPLICATE_KEY:
-    ///    exactly what checking row by row in file order decides.
+    /// 1. per piece in parallel: each passing row's customer and key, copied into lists by bucket
+    ///    (the later steps then read contiguous memory, and each touches one bucket's set only, small
+    ///    enough to stay in cache, instead of rows and sets all over memory);
+    /// 2. per customer bucket in parallel: whether each listed customer is a clean customer;
+    /// 3. per key bucket in parallel: the bucket's keys in file order, those of known customers
+    ///    inserted into the bucket's set. A key already there was accepted earlier in the file — a
+    ///    key has one bucket, and only rows that passed every earlier check are inserted — so the
+    ///    row is DUPLICATE_KEY: exactly what checking row by row in file order decides.
     /// Keys and customers are read back from the rendered clean rows, where they are the first and
     /// (`customerField`) first or second fields.
     private static func verdicts(_ pieces: [CheckedPiece], knownCustomers: CustomerKeys?,
                                  customerField: Int?) throws -> (verdicts: [[UInt8]], sets: [ByteKeyIndex]) {
-        var verdicts = try parallelMap(pieces.count) { p -> [UInt8] in
-            var out = [UInt8](repeating: Verdict.failedChecks, count: pieces[p].rows.count)
+        let lists = try parallelMap(pieces.count) { p -> (customers: [KeyList], keys: [KeyList]) in
+            var customers = [KeyList](repeating: KeyList(), count: knownCustomers == nil ? 0 : CustomerKeys.buckets)
+            var keys = [KeyList](repeating: KeyList(), count: CustomerKeys.buckets)
             pieces[p].staging.bytes.withUnsafeBufferPointer { staging in
                 for (i, row) in pieces[p].rows.enumerated() where row.passed {
                     let line = UnsafeBufferPointer(rebasing: staging[row.staging])
-                    if let known = knownCustomers, let c = customerField,
-                       !CleanRow.withField(c, of: line, { known.contains($0) }) {
-                        out[i] = Verdict.unknownCustomer
-                    } else {
-                        out[i] = UInt8(CleanRow.withField(0, of: line) { CustomerKeys.bucket($0) })
+                    if knownCustomers != nil, let c = customerField {
+                        CleanRow.withField(c, of: line) { customers[CustomerKeys.bucket($0)].append($0, row: i) }
                     }
+                    CleanRow.withField(0, of: line) { keys[CustomerKeys.bucket($0)].append($0, row: i) }
                 }
             }
-            return out
+            return (customers, keys)
+        }
+        var verdicts = pieces.map { piece in piece.rows.map { $0.passed ? 0 : Verdict.failedChecks } }
+        if let known = knownCustomers {
+            let unknown = try parallelMap(CustomerKeys.buckets) { b -> [(Int, Int)] in
+                var rows: [(Int, Int)] = []
+                let set = known.sets[b]
+                for p in lists.indices {
+                    lists[p].customers[b].forEach { customer, row in
+                        if set.find(customer) == nil { rows.append((p, row)) }
+                    }
+                }
+                return rows
+            }
+            for rows in unknown { for (p, i) in rows { verdicts[p][i] = Verdict.unknownCustomer } }
         }
         let rows = pieces.reduce(0) { $0 + $1.rows.count }
         let candidates = verdicts
         let buckets = try parallelMap(CustomerKeys.buckets) { b -> (set: ByteKeyIndex, duplicates: [(Int, Int)]) in
-            let bucket = UInt8(b)
             var set = ByteKeyIndex(capacity: rows / CustomerKeys.buckets + 16)
             var duplicates: [(Int, Int)] = []
-            for p in pieces.indices {
-                pieces[p].staging.bytes.withUnsafeBufferPointer { staging in
-                    for (i, v) in candidates[p].enumerated() where v == bucket {
-                        let line = UnsafeBufferPointer(rebasing: staging[pieces[p].rows[i].staging])
-                        if !CleanRow.withField(0, of: line, { set.insert($0).inserted }) { duplicates.append((p, i)) }
-                    }
+            for p in lists.indices {
+                lists[p].keys[b].forEach { key, row in
+                    if candidates[p][row] != Verdict.unknownCustomer && !set.insert(key).inserted { duplicates.append((p, row)) }
                 }
             }
             return (set, duplicates)
         }
         for (_, duplicates) in buckets { for (p, i) in duplicates { verdicts[p][i] = Verdict.duplicateKey } }
         return (verdicts, buckets.map(\.set))
+    }
+
+    /// Keys of one bucket in file order, packed, each with its row in the piece.
+    private struct KeyList {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var rows: [Int] = []
+
+        mutating func append(_ key: UnsafeBufferPointer<UInt8>, row: Int) {
+            bytes.append(contentsOf: key)
+            ends.append(bytes.count)
+            rows.append(row)
+        }
+
+        func forEach(_ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+            bytes.withUnsafeBufferPointer { all in
+                var start = 0
+                for (j, end) in ends.enumerated() {
+                    body(UnsafeBufferPointer(rebasing: all[start..<end]), rows[j])
+                    start = end
+                }
+            }
+        }
     }
 
     /// Applies every check that needs only the row itself to the records starting in `range`.
@@ -299,9 +333,11 @@ public struct Cleanse {
 }
 
 /// The clean customer ids of a month (customers.csv's accepted keys, churned customers included),
-/// kept in `buckets` sets by a hash of the id so that they can be built on all cores.
+/// kept in `buckets` sets by a hash of the id, so that they are built and searched bucket by bucket
+/// on all cores, each set small enough to stay in cache.
 struct CustomerKeys: Sendable {
     static let buckets = 16
+    /// The ids of bucket `b` are in `sets[b]`.
     let sets: [ByteKeyIndex]
 
     /// The bucket of a key: the top bits of a hash of its bytes (FNV-1a, then a multiply–xorshift
@@ -313,10 +349,6 @@ struct CustomerKeys: Sendable {
         h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 27
         return Int(truncatingIfNeeded: h >> 60)
-    }
-
-    func contains(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        sets.withUnsafeBufferPointer { $0[CustomerKeys.bucket(key)].find(key) != nil }
     }
 }
 

@@ -94,10 +94,27 @@ struct SourceRules {
         out.field(bytes: id); out.integer(msisdn)
         Self.text(cleanedCity, else: v[2], &out); Self.text(cleanedCounty, else: v[3], &out)
         Self.code(brand, Vocabulary.brand, &out); Self.code(vip, Vocabulary.vipLevel, &out)
-        Self.code(gender, Vocabulary.gender, &out); out.date(birth); out.date(join); Self.code(status, Vocabulary.status, &out)
-        out.date(churn)
+        Self.code(gender, Vocabulary.gender, &out); Self.date(birth, v[7], &out); Self.date(join, v[8], &out)
+        Self.code(status, Vocabulary.status, &out); Self.date(churn, v[10], &out)
         out.endRow()
         return notes
+    }
+
+    /// Writes a number cell: the field itself when it is already in its warehouse form (SPEC §1),
+    /// else the parsed value formatted (nil is empty).
+    private static func number(_ value: Double?, _ field: Field, integer: Bool = false, _ out: inout CSVWriter) {
+        if value != nil && ValueParser.isWarehouseNumber(field, integer: integer) { out.field(bytes: field) } else { out.number(value) }
+    }
+
+    /// Writes a date cell: the field itself when it is already `YYYY-MM-DD`, else the date formatted.
+    private static func date(_ value: Day?, _ field: Field, _ out: inout CSVWriter) {
+        if value != nil && ValueParser.isWarehouseDate(field) { out.field(bytes: field) } else { out.date(value) }
+    }
+
+    /// Writes a datetime cell: the field itself when it is already `YYYY-MM-DD HH:MM:SS`, else the
+    /// datetime formatted.
+    private static func dateTime(_ value: DateTime?, _ field: Field, _ out: inout CSVWriter) {
+        if value != nil && ValueParser.isWarehouseDateTime(field) { out.field(bytes: field) } else { out.dateTime(value) }
     }
 
     /// Writes a free-text cell: its cleaned form when control characters were removed, else the field.
@@ -122,8 +139,9 @@ struct SourceRules {
         let forward = try Check.decimal(v[5], "call_forward_ratio", required: false, lo: 0, hi: 1, ratio: true)
         let offnet = try Check.decimal(v[6], "offnet_ratio", required: false, lo: 0, hi: 1, ratio: true)
         let points = try Check.decimal(v[7], "points_balance", required: false, lo: 0, hi: nil, integer: true)
-        out.field(bytes: id); out.field(self.monthText); out.number(arpu); out.number(mou); out.number(data)
-        out.number(forward); out.number(offnet); out.number(points)
+        out.field(bytes: id); out.field(self.monthText); Self.number(arpu, v[2], &out); Self.number(mou, v[3], integer: true, &out)
+        Self.number(data, v[4], &out); Self.number(forward, v[5], &out); Self.number(offnet, v[6], &out)
+        Self.number(points, v[7], integer: true, &out)
         out.endRow()
         return []
     }
@@ -142,7 +160,7 @@ struct SourceRules {
         for (k, name) in Self.scoreColumns.enumerated() {
             if let s = try Check.score(v[6 + k], name, required: false, lo: 1, hi: 10) { scores |= UInt64(s) << (8 * k) }
         }
-        out.field(bytes: id); out.field(bytes: customer); out.date(date); Self.code(channel, Vocabulary.channel, &out)
+        out.field(bytes: id); out.field(bytes: customer); Self.date(date, v[2], &out); Self.code(channel, Vocabulary.channel, &out)
         Self.code(touchpoint, Vocabulary.touchpoint, &out)
         out.integer(nps)
         for k in 0..<Self.scoreColumns.count {
@@ -172,8 +190,8 @@ struct SourceRules {
             }
             escalated = b
         }
-        out.field(bytes: id); out.field(bytes: customer); out.dateTime(opened); Self.code(category, Vocabulary.category, &out)
-        out.dateTime(closed); out.boolean(escalated)
+        out.field(bytes: id); out.field(bytes: customer); Self.dateTime(opened, v[2], &out); Self.code(category, Vocabulary.category, &out)
+        Self.dateTime(closed, v[4], &out); out.boolean(escalated)
         out.endRow()
         return []
     }
@@ -187,7 +205,7 @@ struct SourceRules {
         let program = try Check.requiredEnum(v[3], "program", Vocabulary.program)
         let channel = try Check.requiredEnum(v[4], "channel", Vocabulary.contactChannel)
         let outcome = try Check.requiredEnum(v[5], "outcome", Vocabulary.contactOutcome)
-        out.field(bytes: id); out.field(bytes: customer); out.dateTime(contacted); Self.code(program, Vocabulary.program, &out)
+        out.field(bytes: id); out.field(bytes: customer); Self.dateTime(contacted, v[2], &out); Self.code(program, Vocabulary.program, &out)
         Self.code(channel, Vocabulary.contactChannel, &out); Self.code(outcome, Vocabulary.contactOutcome, &out)
         out.endRow()
         return []
