@@ -72,7 +72,8 @@ public struct Cleanse {
     /// field-checked in parallel pieces — large files cut in four at line ends — since the field
     /// checks of a row do not depend on other rows. Then UNKNOWN_CUSTOMER against the clean
     /// customers and DUPLICATE_KEY against the rows accepted so far decide what is kept (see
-    /// `settle`). The result is the same as checking row by row. An optional source that was not
+    /// `verdicts`), and the tables are written in file order (`write`). The result is the same as
+    /// checking row by row. An optional source that was not
     /// delivered gets its clean table with the header only, no quality entry (the gate cannot fail
     /// on it) and is listed in `notDelivered`.
     public func run(deliveries: [Delivery?], encodings: [Source: InputEncoding]) throws -> CleanseOutput {
@@ -100,15 +101,28 @@ public struct Cleanse {
             }
             return assemble(files[f], ranges[f], own)
         }
-        // customers.csv first: the ids it accepts (churned customers included) are what
-        // UNKNOWN_CUSTOMER checks the others against; then the other files, each settled on all cores.
-        var settled: [Source: SettledFile] = [:]
-        var customers: CustomerKeys?
-        for f in checked.indices {
-            var file = checked[f]!
-            checked[f] = nil
-            let part = try settle(&file, knownCustomers: customers)
-            if file.quality.source == .customers { customers = part.accepted }
+        // customers.csv first (it is always delivered): the ids it accepts (churned customers
+        // included) are what UNKNOWN_CUSTOMER checks the others against. While its tables are
+        // written, which is one pass in file order, the other files are decided on the other cores.
+        var customerFile = checked[0]!
+        var others = checked.dropFirst().map { $0! }
+        checked = []
+        let customerVerdicts = try Self.verdicts(customerFile.pieces, knownCustomers: nil, customerField: nil)
+        let known = CustomerKeys(sets: customerVerdicts.sets)
+        var customerPart: SettledFile?
+        var otherVerdicts: [[[UInt8]]] = []
+        _ = try parallelMap(2) { task in
+            if task == 0 {
+                customerPart = write(&customerFile, customerVerdicts.verdicts)
+            } else {
+                otherVerdicts = try others.map {
+                    try Self.verdicts($0.pieces, knownCustomers: known, customerField: Self.customerField($0.quality.source)).verdicts
+                }
+            }
+        }
+        var settled: [Source: SettledFile] = [.customers: customerPart!]
+        for k in others.indices {
+            let part = write(&others[k], otherVerdicts[k])
             settled[part.quality.source] = part
         }
         var quarantine = CSVWriter(header: CleanseStage.quarantine.columns)
@@ -132,13 +146,12 @@ public struct Cleanse {
         return CleanseOutput(tables: tables, quality: quality, notDelivered: notDelivered, gateFailures: failures)
     }
 
-    /// One file after the checks that need other rows: its clean table, its quarantine rows
-    /// (headerless, in file order) and, for customers.csv, the ids it accepted.
+    /// One file after the checks that need other rows: its clean table and its quarantine rows
+    /// (headerless, in file order).
     struct SettledFile {
         var quality: SourceQuality
         var clean: CSVWriter
         var quarantine: CSVWriter
-        var accepted: CustomerKeys?
     }
 
     /// What settling decided for a row, one byte per row: 0 (accepted) or one of these.
@@ -148,14 +161,16 @@ public struct Cleanse {
         static let duplicateKey: UInt8 = 0xFD
     }
 
-    /// Applies UNKNOWN_CUSTOMER (against `knownCustomers`, nil for customers.csv itself) and then
-    /// DUPLICATE_KEY to the field-checked rows of one file, with the result of doing it row by row
-    /// in file order (see `verdicts`), then writes the clean and quarantine rows in file order,
+    /// The field of a clean row holding the customer UNKNOWN_CUSTOMER checks (nil for customers.csv).
+    static func customerField(_ source: Source) -> Int? {
+        source == .customers ? nil : source == .usage ? 0 : 1
+    }
+
+    /// Writes the clean and quarantine rows of one file in file order, as `verdicts` decided them,
     /// freeing each piece once it is written.
-    func settle(_ file: inout CheckedFile, knownCustomers: CustomerKeys?) throws -> SettledFile {
+    func write(_ file: inout CheckedFile, _ verdicts: [[UInt8]]) -> SettledFile {
         let source = file.quality.source
-        let customerField = source == .customers ? nil : source == .usage ? 0 : 1
-        let (verdicts, sets) = try Self.verdicts(file.pieces, knownCustomers: knownCustomers, customerField: customerField)
+        let customerField = Self.customerField(source)
         var q = file.quality
         var clean = CSVWriter(header: source.cleanTable.columns)
         clean.reserve(file.pieces.reduce(0) { $0 + $1.staging.bytes.count })
@@ -189,8 +204,7 @@ public struct Cleanse {
                 }
             }
         }
-        return SettledFile(quality: q, clean: clean, quarantine: quarantine,
-                           accepted: source == .customers ? CustomerKeys(sets: sets) : nil)
+        return SettledFile(quality: q, clean: clean, quarantine: quarantine)
     }
 
     /// The verdict on every row of a file's pieces, and the accepted keys by bucket, on all cores:
@@ -206,19 +220,22 @@ public struct Cleanse {
     /// (`customerField`) first or second fields.
     private static func verdicts(_ pieces: [CheckedPiece], knownCustomers: CustomerKeys?,
                                  customerField: Int?) throws -> (verdicts: [[UInt8]], sets: [ByteKeyIndex]) {
+        // When the customer is the key itself (usage.csv), one list serves both.
+        let separateCustomers = knownCustomers != nil && customerField != nil && customerField != 0
         let lists = try parallelMap(pieces.count) { p -> (customers: [KeyList], keys: [KeyList]) in
-            var customers = [KeyList](repeating: KeyList(), count: knownCustomers == nil ? 0 : CustomerKeys.buckets)
+            var customers = [KeyList](repeating: KeyList(), count: separateCustomers ? CustomerKeys.buckets : 0)
             var keys = [KeyList](repeating: KeyList(), count: CustomerKeys.buckets)
+            for b in keys.indices { keys[b].reserve(pieces[p].rows.count / CustomerKeys.buckets + 16) }
             pieces[p].staging.bytes.withUnsafeBufferPointer { staging in
                 for (i, row) in pieces[p].rows.enumerated() where row.passed {
                     let line = UnsafeBufferPointer(rebasing: staging[row.staging])
-                    if knownCustomers != nil, let c = customerField {
+                    if separateCustomers, let c = customerField {
                         CleanRow.withField(c, of: line) { customers[CustomerKeys.bucket($0)].append($0, row: i) }
                     }
                     CleanRow.withField(0, of: line) { keys[CustomerKeys.bucket($0)].append($0, row: i) }
                 }
             }
-            return (customers, keys)
+            return (separateCustomers ? customers : keys, keys)
         }
         var verdicts = pieces.map { piece in piece.rows.map { $0.passed ? 0 : Verdict.failedChecks } }
         if let known = knownCustomers {
@@ -256,6 +273,12 @@ public struct Cleanse {
         var ends: [Int] = []
         var rows: [Int] = []
 
+        mutating func reserve(_ keys: Int) {
+            bytes.reserveCapacity(keys * 10)
+            ends.reserveCapacity(keys)
+            rows.reserveCapacity(keys)
+        }
+
         mutating func append(_ key: UnsafeBufferPointer<UInt8>, row: Int) {
             bytes.append(contentsOf: key)
             ends.append(bytes.count)
@@ -278,6 +301,7 @@ public struct Cleanse {
         let rules = SourceRules(source: file.source, month: month)
         var piece = CheckedPiece(end: DeliveryFile.RangeEnd(end: 0, nextLine: 0, blankLines: 0))
         piece.staging.reserve(range.count)
+        piece.rows.reserveCapacity(file.estimatedRecords(in: range))
         piece.end = file.forEachRow(in: range, firstLine: firstLine) { record in
             piece.read += 1
             switch record {

@@ -124,6 +124,15 @@ public struct DeliveryFile {
         return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
     }
 
+    /// About how many records start in `range`: its lines, counted in its first 256 KiB and scaled
+    /// (a little over, so that a list reserved for them rarely grows).
+    public func estimatedRecords(in range: Range<Int>) -> Int {
+        let sample = range.lowerBound..<min(range.upperBound, range.lowerBound + 256 << 10)
+        guard !sample.isEmpty else { return 0 }
+        let lines = reader.bytes[sample].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return (lines + 1) * range.count / sample.count * 102 / 100 + 16
+    }
+
     /// How reading the records of one range ended.
     public struct RangeEnd: Sendable {
         /// Where the last record ended: the range's end exactly when no record ran across it.
