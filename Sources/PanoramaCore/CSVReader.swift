@@ -73,8 +73,15 @@ public struct CSVReader {
     }
 
     private mutating func nextRecord(_ b: UnsafeBufferPointer<UInt8>) -> CSVRecordKind? {
+        guard skipBlankLines(b) else { return nil }
+        return parseRecord(b)
+    }
+
+    /// Skips blank lines (only spaces — ASCII or ideographic U+3000 — tabs and a CR before the LF),
+    /// counting them; false when no record starts before `stop`.
+    @inline(__always)
+    private mutating func skipBlankLines(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = end
-        // Skip blank lines (only spaces — ASCII or ideographic U+3000 — tabs and a CR before the LF).
         while position < stop {
             var i = position
             while i < n {
@@ -87,14 +94,18 @@ public struct CSVReader {
                 // Trailing whitespace without a newline: a blank last line.
                 if i > position { blankLines += 1 }
                 position = n
-                return nil
+                return false
             }
             blankLines += 1
             line += 1
             position = i + 1
         }
-        if position >= stop { return nil }
+        return position < stop
+    }
 
+    /// Parses the record starting at `position` (not on a blank line).
+    private mutating func parseRecord(_ b: UnsafeBufferPointer<UInt8>) -> CSVRecordKind {
+        let n = end
         let start = position
         recordLine = line
         fields.removeAll(keepingCapacity: true)
@@ -127,13 +138,8 @@ public struct CSVReader {
                 failure = "text follows a closing quote"
                 break fieldLoop
             } else {
-                var j = i
-                while j < n {
-                    let c = b[j]
-                    if c == 0x2C || c == 0x0A { break }
-                    if c == 0x22 { failure = "a quote stands inside an unquoted field"; break fieldLoop }
-                    j += 1
-                }
+                let j = CSVReader.nextDelimiter(b, from: i, to: n)
+                if j < n && b[j] == 0x22 { failure = "a quote stands inside an unquoted field"; break fieldLoop }
                 var end = j
                 if j < n && b[j] == 0x0A && end > i && b[end - 1] == 0x0D { end -= 1 }
                 if j >= n && end > i && b[end - 1] == 0x0D { end -= 1 }
@@ -169,6 +175,102 @@ public struct CSVReader {
         rawRange = start..<rawEnd
         line += newlines + 1
         return .record
+    }
+
+    /// The first comma, LF or quote at or after `from`, or `to` when there is none; eight bytes at a
+    /// time (an unquoted field is usually found in one word).
+    @inline(__always)
+    static func nextDelimiter(_ b: UnsafeBufferPointer<UInt8>, from: Int, to n: Int) -> Int {
+        var i = from
+        if let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let hits = zeroBytes(w ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroBytes(w ^ 0x2222_2222_2222_2222)
+                if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
+                i += 8
+            }
+        }
+        while i < n {
+            let c = b[i]
+            if c == 0x2C || c == 0x0A || c == 0x22 { return i }
+            i += 1
+        }
+        return n
+    }
+
+    /// The top bit of each byte of `x` that is zero, and no other bit (no carry runs between bytes,
+    /// so every marked byte is a zero byte).
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// How many bytes a `zeroBytes` mask marks (a multiply sums them into the top byte; the build's
+    /// baseline x86-64 has no popcount instruction).
+    @inline(__always)
+    static func marked(_ mask: UInt64) -> Int { Int(truncatingIfNeeded: ((mask >> 7) &* 0x0101_0101_0101_0101) >> 56) }
+
+    /// Reads every remaining record and counts them and the malformed ones, with the lines and blank
+    /// lines `next()` would count, without keeping fields (`fields` is left as it was). A line
+    /// without a quote is one record whose field count is its commas plus one, so it is counted
+    /// word by word; a line holding a quote is parsed as `next()` parses it.
+    public mutating func countRemaining() -> (records: Int, malformed: Int) {
+        bytes.withUnsafeBufferPointer { b in
+            var records = 0, malformed = 0
+            let n = end
+            while skipBlankLines(b) {
+                records += 1
+                let start = position
+                if let (lineEnd, commas) = CSVReader.plainLine(b, from: start, to: n) {
+                    if let expected = expectedFieldCount, commas + 1 != expected { malformed += 1 }
+                    recordLine = line
+                    line += 1
+                    position = lineEnd < n ? lineEnd + 1 : n
+                    var rawEnd = lineEnd
+                    if rawEnd > start && b[rawEnd - 1] == 0x0D { rawEnd -= 1 }
+                    rawRange = start..<rawEnd
+                } else if parseRecord(b) != .record {
+                    malformed += 1
+                }
+            }
+            return (records, malformed)
+        }
+    }
+
+    /// When the line starting at `from` holds no quote: where it ends (its LF, or `to`) and its
+    /// commas; nil when it holds a quote. Eight bytes at a time, with exact per-byte tests, so the
+    /// counts are exact.
+    @inline(__always)
+    static func plainLine(_ b: UnsafeBufferPointer<UInt8>, from: Int, to n: Int) -> (end: Int, commas: Int)? {
+        var i = from
+        var commas = 0
+        let base = UnsafeRawPointer(b.baseAddress!)
+        while i + 8 <= n {
+            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let lf = zeroBytes(w ^ 0x0A0A_0A0A_0A0A_0A0A)
+            let quote = zeroBytes(w ^ 0x2222_2222_2222_2222)
+            let comma = zeroBytes(w ^ 0x2C2C_2C2C_2C2C_2C2C)
+            if lf | quote == 0 {
+                commas += marked(comma)
+                i += 8
+                continue
+            }
+            // The first LF or quote in this word decides; count the commas before it.
+            let first = (lf | quote).trailingZeroBitCount
+            if quote & (UInt64(0xFF) << UInt64(first & ~7)) != 0 { return nil }
+            let before = first & ~7 == 0 ? 0 : comma & ((UInt64(1) << UInt64(first & ~7)) &- 1)
+            return (i + first / 8, commas + marked(before))
+        }
+        while i < n {
+            let c = b[i]
+            if c == 0x0A { return (i, commas) }
+            if c == 0x22 { return nil }
+            if c == 0x2C { commas += 1 }
+            i += 1
+        }
+        return (n, commas)
     }
 
     /// The raw text of the current record (for quarantine).

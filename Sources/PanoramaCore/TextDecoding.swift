@@ -15,6 +15,13 @@ public enum InputEncoding: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// A delivered file as UTF-8: the text is `bytes[start...]`. For a UTF-8 file `bytes` is the file
+/// itself and `start` skips its byte-order mark, so nothing is copied.
+public struct DecodedText: Sendable {
+    public var bytes: [UInt8]
+    public var start: Int
+}
+
 /// Turns a delivered file into UTF-8 bytes, or says at which byte it stops being valid.
 public enum TextDecoding {
     /// Foundation's GB18030 encoding on Linux (CFStringEncoding kCFStringEncodingGB_18030_2000).
@@ -22,30 +29,53 @@ public enum TextDecoding {
 
     /// Decodes `data` declared as `encoding`; throws with the byte offset of the first invalid byte.
     public static func utf8Bytes(of data: [UInt8], encoding: InputEncoding, file: String) throws -> [UInt8] {
+        let text = try decode(data, encoding: encoding, file: file)
+        return text.start == 0 ? text.bytes : Array(text.bytes[text.start...])
+    }
+
+    /// Decodes `data` declared as `encoding` without copying a UTF-8 file; throws with the byte
+    /// offset of the first invalid byte.
+    public static func decode(_ data: [UInt8], encoding: InputEncoding, file: String) throws -> DecodedText {
         switch encoding {
         case .utf8:
             if let offset = firstInvalidUTF8(data) {
                 throw PanoramaError.input(
                     "\(file) is not valid UTF-8 at byte offset \(offset); if the file is GBK/GB18030, set `encoding: gb18030` for the pipeline or this source")
             }
-            if data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
-                return Array(data[3...])
-            }
-            return data
+            let bom = data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF
+            return DecodedText(bytes: data, start: bom ? 3 : 0)
         case .gb18030:
             if let offset = firstInvalidGB18030(data) {
                 throw PanoramaError.input(
                     "\(file) is not valid GB18030 at byte offset \(offset); if the file is UTF-8, set `encoding: utf-8` for the pipeline or this source")
             }
-            var body = data
-            if body.count >= 4 && body[0] == 0x84 && body[1] == 0x31 && body[2] == 0x95 && body[3] == 0x33 {
-                body.removeFirst(4)
-            }
-            if body.allSatisfy({ $0 < 0x80 }) { return body }
-            guard let text = String(data: Data(body), encoding: gb18030) else {
+            let bom = data.count >= 4 && data[0] == 0x84 && data[1] == 0x31 && data[2] == 0x95 && data[3] == 0x33
+            let body = data[(bom ? 4 : 0)...]
+            if isASCII(body) { return DecodedText(bytes: data, start: body.startIndex) }
+            // Foundation needs its own copy of the bytes; it is dropped as soon as the text is built.
+            let decoded: String? = String(data: Data(body), encoding: gb18030)
+            guard let text = decoded else {
                 throw PanoramaError.input("\(file) could not be decoded as GB18030; check the file's encoding setting")
             }
-            return Array(text.utf8)
+            var utf8: [UInt8] = []
+            utf8.reserveCapacity(text.utf8.count)
+            utf8.append(contentsOf: text.utf8)
+            return DecodedText(bytes: utf8, start: 0)
+        }
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    static func isASCII(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBytes { p in
+            var i = 0
+            let n = p.count
+            var any: UInt64 = 0
+            while i + 8 <= n {
+                any |= p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            while i < n { any |= UInt64(p[i]); i += 1 }
+            return any & 0x8080_8080_8080_8080 == 0
         }
     }
 
@@ -54,7 +84,13 @@ public enum TextDecoding {
         b.withUnsafeBufferPointer { p -> Int? in
             let n = p.count
             var i = 0
+            let raw = UnsafeRawPointer(p.baseAddress)
             while i < n {
+                // Runs of ASCII are skipped eight bytes at a time.
+                if let raw {
+                    while i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+                    if i >= n { break }
+                }
                 let c = p[i]
                 if c < 0x80 { i += 1; continue }
                 var need = 0

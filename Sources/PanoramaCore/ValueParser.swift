@@ -19,30 +19,36 @@ public enum ValueParser {
     /// that `-5` is OUT_OF_RANGE rather than BAD_NUMBER); with `ratio`, `35%` = 0.35 and no currency.
     public static func decimal(_ text: String, ratio: Bool = false) -> NumberParse {
         var copy = text
-        return copy.withUTF8 { buf in
-            var s = buf[...]
-            if s.isEmpty { return .bad }
-            var divide = false
-            if ratio {
-                if s.last == UInt8(ascii: "%") { s = s.dropLast(); divide = true }
-            } else if s.starts(with: yen) {
-                s = s.dropFirst(2)
-            } else if s.count >= 3, s.suffix(3).elementsEqual(yuan) {
-                s = s.dropLast(3)
-            }
-            guard var v = plainDecimal(s) else { return .bad }
-            if divide { v /= 100 }
-            return .value(v)
+        return copy.withUTF8 { decimal(bytes: $0, ratio: ratio) }
+    }
+
+    /// `decimal(_:ratio:)` on a field's normalised bytes.
+    public static func decimal(bytes buf: UnsafeBufferPointer<UInt8>, ratio: Bool = false) -> NumberParse {
+        var s = buf[...]
+        if s.isEmpty { return .bad }
+        var divide = false
+        if ratio {
+            if s.last == UInt8(ascii: "%") { s = s.dropLast(); divide = true }
+        } else if s.starts(with: yen) {
+            s = s.dropFirst(2)
+        } else if s.count >= 3, s.suffix(3).elementsEqual(yuan) {
+            s = s.dropLast(3)
         }
+        guard var v = plainDecimal(s) else { return .bad }
+        if divide { v /= 100 }
+        return .value(v)
     }
 
     /// An integer field: a number without currency whose value is whole (`12.0` is 12, `12.5` is bad).
     public static func integer(_ text: String) -> NumberParse {
         var copy = text
-        return copy.withUTF8 { buf in
-            guard let v = plainDecimal(buf[...]), v == v.rounded() else { return .bad }
-            return .value(v)
-        }
+        return copy.withUTF8 { integer(bytes: $0) }
+    }
+
+    /// `integer(_:)` on a field's normalised bytes.
+    public static func integer(bytes buf: UnsafeBufferPointer<UInt8>) -> NumberParse {
+        guard let v = plainDecimal(buf[...]), v == v.rounded() else { return .bad }
+        return .value(v)
     }
 
     /// `[sign] digits [, groups of three] [. digits]` → Double, exactly as strtod would round it.
@@ -165,6 +171,11 @@ public enum ValueParser {
         return copy.withUTF8 { buf in month(buf[...]) }
     }
 
+    /// `month(_:)` on a field's normalised bytes.
+    public static func month(bytes: UnsafeBufferPointer<UInt8>) -> Month? {
+        month(bytes[...])
+    }
+
     static func month(_ s: Bytes) -> Month? {
         let b = s.startIndex
         if s.count == 6, let y = parseDigits(s[b..<(b + 4)]), let m = parseDigits(s[(b + 4)..<(b + 6)]) {
@@ -225,6 +236,47 @@ public enum ValueParser {
         return true
     }
 
+    // MARK: Text already in its warehouse form
+
+    /// Whether `bytes`, accepted by `decimal` (or `integer` when `integer`), are already exactly the
+    /// SPEC §1 text of the value they parse to, so a writer may copy them instead of formatting the
+    /// number: `0` or digits without a leading zero, and for a decimal an optional point with one to
+    /// six digits not ending in `0`. Decimals are held to nine integer digits, integers to fifteen:
+    /// there the parsed double is within 2⁻²⁴ of the text, so rounding it to six decimals gives the
+    /// text back (`CSVWriterTests` check this against the writer).
+    public static func isWarehouseNumber(_ bytes: UnsafeBufferPointer<UInt8>, integer: Bool) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i < n && isDigit(bytes[i]) { i += 1 }
+        let intDigits = i
+        guard intDigits >= 1, intDigits <= (integer ? 15 : 9), bytes[0] != 48 || intDigits == 1 else { return false }
+        if i == n { return true }
+        guard !integer, bytes[i] == UInt8(ascii: "."), n - i - 1 >= 1, n - i - 1 <= 6, bytes[n - 1] != 48 else { return false }
+        i += 1
+        while i < n { guard isDigit(bytes[i]) else { return false }; i += 1 }
+        return true
+    }
+
+    /// Whether `bytes`, accepted by `date`, are already its ISO text `YYYY-MM-DD`.
+    public static func isWarehouseDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 10 && matches(bytes, "0000-00-00")
+    }
+
+    /// Whether `bytes`, accepted by `dateTime`, are already its text `YYYY-MM-DD HH:MM:SS`.
+    public static func isWarehouseDateTime(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 19 && matches(bytes, "0000-00-00 00:00:00")
+    }
+
+    /// Whether `bytes` have the shape of `pattern`, a `0` standing for any digit.
+    @inline(__always)
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: StaticString) -> Bool {
+        let p = pattern.utf8Start
+        for k in 0..<bytes.count {
+            if p[k] == 48 { if !isDigit(bytes[k]) { return false } } else if bytes[k] != p[k] { return false }
+        }
+        return true
+    }
+
     /// Booleans `1/0`, `true/false`, `yes/no`, `y/n`, `是/否`, any case.
     public static func boolean(_ text: String) -> Bool? {
         switch text.lowercased() {
@@ -232,5 +284,38 @@ public enum ValueParser {
         case "0", "false", "no", "n", "否": return false
         default: return nil
         }
+    }
+
+    private static let trueSpellings: [[UInt8]] = ["1", "true", "yes", "y", "是"].map { Array($0.utf8) }
+    private static let falseSpellings: [[UInt8]] = ["0", "false", "no", "n", "否"].map { Array($0.utf8) }
+
+    /// `boolean(_:)` on a field's normalised bytes: the spellings are matched byte by byte with ASCII
+    /// case folded; text with other characters that matches none of them is read as a String, so
+    /// Unicode case folding and canonical equivalence decide exactly as `boolean(_:)` does.
+    public static func boolean(bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if trueSpellings.contains(where: { equalsFoldingASCII(bytes, $0) }) { return true }
+        if falseSpellings.contains(where: { equalsFoldingASCII(bytes, $0) }) { return false }
+        return isASCII(bytes) ? nil : boolean(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Whether `bytes` equals `lowercase` (which holds no ASCII capital) with ASCII letters folded.
+    @inline(__always)
+    public static func equalsFoldingASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: [UInt8]) -> Bool {
+        guard bytes.count == lowercase.count else { return false }
+        var k = 0
+        while k < bytes.count {
+            var b = bytes[k]
+            if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+            if b != lowercase[k] { return false }
+            k += 1
+        }
+        return true
+    }
+
+    /// Whether every byte is ASCII.
+    @inline(__always)
+    public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in bytes where b >= 0x80 { return false }
+        return true
     }
 }

@@ -35,10 +35,29 @@ public struct Cleanse {
         self.bucket = bucket
     }
 
-    /// One record's outcome after the field checks, in file order.
-    enum Outcome {
-        case rejected(line: Int, raw: String, Rejection)
-        case pending(line: Int, raw: Range<Int>, PendingRow)
+    /// One record of a piece after the field checks, in file order (48 bytes, no String).
+    struct CheckedRow {
+        /// Physical line, counted from the piece's first line.
+        var line: Int
+        /// The record's original text in the file's bytes (for the quarantine).
+        var raw: Range<Int>
+        /// For a row that passed: its clean row in the piece's staging writer.
+        var staging: Range<Int>
+        /// False when a field check (or the CSV reader) rejected it; its rejection is next in the
+        /// piece's `rejections`.
+        var passed: Bool
+        var notes: RowNotes
+    }
+
+    /// The field-checked records of one piece of a file, lines numbered from the piece's first line.
+    struct CheckedPiece {
+        var rows: [CheckedRow] = []
+        /// The rejections of the rows that did not pass, in order.
+        var rejections: [Rejection] = []
+        /// The clean rows of the rows that passed, rendered.
+        var staging = CSVWriter(header: [])
+        var read = 0
+        var end: DeliveryFile.RangeEnd
     }
 
     /// The field-checked records of one file, as the pieces they were checked in.
@@ -47,10 +66,10 @@ public struct Cleanse {
         var pieces: [CheckedPiece]
         /// Added to each piece's line numbers to make them the file's physical lines.
         var lineOffsets: [Int]
-        /// The decoded file, for the raw text of rows rejected after the field checks.
+        /// The file's UTF-8 bytes, which the rows' raw ranges index.
         var text: [UInt8] = []
 
-        func raw(_ range: Range<Int>) -> String { String(decoding: text[range], as: UTF8.self) }
+        func raw(_ row: CheckedRow) -> String { String(decoding: text[row.raw], as: UTF8.self) }
     }
 
     /// Applies the rules to the month's deliveries (one entry per source, in `Source` order, as the
@@ -58,11 +77,12 @@ public struct Cleanse {
     ///
     /// The files are decoded in parallel; their records are then
     /// field-checked in parallel pieces — large files cut in four at line ends — since the field
-    /// checks of a row do not depend on other rows. Then, in file order, UNKNOWN_CUSTOMER against
-    /// the clean customers and DUPLICATE_KEY against the rows accepted so far decide what is kept.
-    /// The result is the same as checking row by row. An optional source that was not delivered
-    /// gets its clean table with the header only, no quality entry (the gate cannot fail on it) and
-    /// is listed in `notDelivered`.
+    /// checks of a row do not depend on other rows. Then UNKNOWN_CUSTOMER against the clean
+    /// customers and DUPLICATE_KEY against the rows accepted so far decide what is kept (see
+    /// `verdicts`), and the tables are written in file order (`write`). The result is the same as
+    /// checking row by row. An optional source that was not
+    /// delivered gets its clean table with the header only, no quality entry (the gate cannot fail
+    /// on it) and is listed in `notDelivered`.
     public func run(deliveries: [Delivery?], encodings: [Source: InputEncoding]) throws -> CleanseOutput {
         precondition(deliveries.count == Source.allCases.count, "one entry per source")
         for (source, delivery) in zip(Source.allCases, deliveries) where delivery == nil && !source.isOptional {
@@ -76,20 +96,43 @@ public struct Cleanse {
         }
         let ranges = files.map { $0.recordRanges(parts: $0.byteCount > largeFileBytes ? piecesPerLargeFile : 1) }
         let jobs = ranges.enumerated().flatMap { f, rs in rs.indices.map { (file: f, piece: $0) } }
-        let pieces = try parallelMap(jobs.count) { j -> CheckedPiece in
+        var pieces: [CheckedPiece?] = try parallelMap(jobs.count) { j -> CheckedPiece? in
             let (f, k) = jobs[j]
             return checkPiece(files[f], ranges[f][k], firstLine: k == 0 ? files[f].firstRecordLine : 0)
         }
-        let checked = files.indices.map { f in
-            assemble(files[f], ranges[f], Array(pieces[jobs.firstIndex { $0.file == f }!...].prefix(ranges[f].count)))
+        // Each file takes its pieces out of `pieces`, so that settling it can free them one by one.
+        var checked: [CheckedFile?] = files.indices.map { f in
+            let first = jobs.firstIndex { $0.file == f }!
+            let own = (first..<(first + ranges[f].count)).map { k -> CheckedPiece in
+                defer { pieces[k] = nil }
+                return pieces[k]!
+            }
+            return assemble(files[f], ranges[f], own)
         }
-        // customers.csv first: the ids it accepts (churned customers included) are what
-        // UNKNOWN_CUSTOMER checks the others against; then the other files, which no longer depend on
-        // each other, in parallel.
-        let customers = settle(checked[0], knownCustomers: nil)
-        let others = try parallelMap(checked.count - 1) { settle(checked[1 + $0], knownCustomers: customers.accepted) }
-        var settled: [Source: SettledFile] = [:]
-        for part in [customers] + others { settled[part.quality.source] = part }
+        // customers.csv first (it is always delivered): the ids it accepts (churned customers
+        // included) are what UNKNOWN_CUSTOMER checks the others against. While its tables are
+        // written, which is one pass in file order, the other files are decided on the other cores.
+        var customerFile = checked[0]!
+        var others = checked.dropFirst().map { $0! }
+        checked = []
+        let customerVerdicts = try Self.verdicts(customerFile.pieces, knownCustomers: nil, customerField: nil)
+        let known = CustomerKeys(sets: customerVerdicts.sets)
+        var customerPart: SettledFile?
+        var otherVerdicts: [[[UInt8]]] = []
+        _ = try parallelMap(2) { task in
+            if task == 0 {
+                customerPart = write(&customerFile, customerVerdicts.verdicts)
+            } else {
+                otherVerdicts = try others.map {
+                    try Self.verdicts($0.pieces, knownCustomers: known, customerField: Self.customerField($0.quality.source)).verdicts
+                }
+            }
+        }
+        var settled: [Source: SettledFile] = [.customers: customerPart!]
+        for k in others.indices {
+            let part = write(&others[k], otherVerdicts[k])
+            settled[part.quality.source] = part
+        }
         var quarantine = CSVWriter(header: CleanseStage.quarantine.columns)
         var tables: [(table: TableSchema, csv: CSVWriter)] = []
         var quality: [SourceQuality] = []
@@ -117,63 +160,158 @@ public struct Cleanse {
         return CleanseOutput(tables: tables, quality: quality, notDelivered: notDelivered, gateFailures: failures, rowLines: rowLines)
     }
 
-    /// One file after the checks that need other rows: its clean table, its quarantine rows
-    /// (headerless, in file order) and the keys it accepted.
+    /// One file after the checks that need other rows: its clean table and its quarantine rows
+    /// (headerless, in file order).
     struct SettledFile {
         var quality: SourceQuality
         var clean: CSVWriter
         var quarantine: CSVWriter
-        var accepted: ByteKeyIndex
         /// The physical line of each clean row, in order (kept in bucket runs only).
         var cleanLines: [Int] = []
     }
 
-    /// Applies UNKNOWN_CUSTOMER (against `knownCustomers`, nil for customers.csv itself) and then
-    /// DUPLICATE_KEY to the field-checked rows of one file, in file order.
-    func settle(_ file: CheckedFile, knownCustomers: ByteKeyIndex?) -> SettledFile {
+    /// What settling decided for a row, one byte per row: 0 (accepted) or one of these.
+    private enum Verdict {
+        static let failedChecks: UInt8 = 0xFF
+        static let unknownCustomer: UInt8 = 0xFE
+        static let duplicateKey: UInt8 = 0xFD
+    }
+
+    /// The field of a clean row holding the customer UNKNOWN_CUSTOMER checks (nil for customers.csv).
+    static func customerField(_ source: Source) -> Int? {
+        source == .customers ? nil : source == .usage ? 0 : 1
+    }
+
+    /// Writes the clean and quarantine rows of one file in file order, as `verdicts` decided them,
+    /// freeing each piece once it is written.
+    func write(_ file: inout CheckedFile, _ verdicts: [[UInt8]]) -> SettledFile {
+        let source = file.quality.source
+        let customerField = Self.customerField(source)
         var q = file.quality
-        var clean = CSVWriter(header: q.source.cleanTable.columns)
+        var clean = CSVWriter(header: source.cleanTable.columns)
         clean.reserve(file.pieces.reduce(0) { $0 + $1.staging.bytes.count })
         var quarantine = CSVWriter(header: [])
-        var accepted = ByteKeyIndex(capacity: file.pieces.reduce(0) { $0 + $1.outcomes.count })
-        let keyName = SourceRules.keyName(q.source, month)
+        let keyName = SourceRules.keyName(source, month)
         var cleanLines: [Int] = []
-        for (piece, lines) in zip(file.pieces, file.lineOffsets) {
-            for outcome in piece.outcomes {
-                switch outcome {
-                case .rejected(let line, let raw, let rejection):
-                    reject(&quarantine, &q, line: lines + line, raw: raw, rejection)
-                case .pending(let line, let range, let row):
-                    if let customer = row.customer, knownCustomers?.find(customer) == nil {
-                        reject(&quarantine, &q, line: lines + line, raw: file.raw(range),
-                               Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(Check.q(customer))` is not a clean customer of \(month)"))
-                        continue
-                    }
-                    var key = row.key
-                    guard key.withUTF8({ accepted.insert($0).inserted }) else {
-                        reject(&quarantine, &q, line: lines + line, raw: file.raw(range),
-                               Rejection(.DUPLICATE_KEY, "\(keyName) `\(Check.q(row.key))` was already accepted earlier in the file"))
-                        continue
-                    }
-                    clean.appendRow(piece.staging.bytes[row.bytes])
-                    if bucket != nil { cleanLines.append(lines + line) }
+        for p in file.pieces.indices {
+            let piece = file.pieces[p]
+            // Drop the file's own reference, so the piece's memory goes when this iteration ends.
+            file.pieces[p] = CheckedPiece(end: piece.end)
+            let lines = file.lineOffsets[p]
+            var rejections = piece.rejections.makeIterator()
+            for (i, row) in piece.rows.enumerated() {
+                switch verdicts[p][i] {
+                case Verdict.failedChecks:
+                    reject(&quarantine, &q, line: lines + row.line, raw: file.raw(row), rejections.next()!)
+                case Verdict.unknownCustomer:
+                    let customer = piece.staging.bytes[row.staging].withUnsafeBufferPointer { CleanRow.withField(customerField!, of: $0) { Check.q($0) } }
+                    reject(&quarantine, &q, line: lines + row.line, raw: file.raw(row),
+                           Rejection(.UNKNOWN_CUSTOMER, "customer_id `\(customer)` is not a clean customer of \(month)"))
+                case Verdict.duplicateKey:
+                    let key = piece.staging.bytes[row.staging].withUnsafeBufferPointer { CleanRow.withField(0, of: $0) { Check.q($0) } }
+                    reject(&quarantine, &q, line: lines + row.line, raw: file.raw(row),
+                           Rejection(.DUPLICATE_KEY, "\(keyName) `\(key)` was already accepted earlier in the file"))
+                default:  // accepted
+                    clean.appendRow(piece.staging.bytes[row.staging])
+                    if bucket != nil { cleanLines.append(lines + row.line) }
                     q.clean += 1
-                    if row.nulledGender { q.nulled["gender", default: 0] += 1 }
-                    if row.nulledBirthDate { q.nulled["birth_date", default: 0] += 1 }
-                    if row.cleanedCity { q.controlCharactersRemoved["city", default: 0] += 1 }
-                    if row.cleanedCounty { q.controlCharactersRemoved["county", default: 0] += 1 }
+                    if row.notes.contains(.nulledGender) { q.nulled["gender", default: 0] += 1 }
+                    if row.notes.contains(.nulledBirthDate) { q.nulled["birth_date", default: 0] += 1 }
+                    if row.notes.contains(.cleanedCity) { q.controlCharactersRemoved["city", default: 0] += 1 }
+                    if row.notes.contains(.cleanedCounty) { q.controlCharactersRemoved["county", default: 0] += 1 }
                 }
             }
         }
-        return SettledFile(quality: q, clean: clean, quarantine: quarantine, accepted: accepted, cleanLines: cleanLines)
+        return SettledFile(quality: q, clean: clean, quarantine: quarantine, cleanLines: cleanLines)
     }
 
-    /// The field-checked records of one piece of a file, lines numbered from the piece's first line.
-    struct CheckedPiece {
-        var outcomes: [Outcome] = []
-        var staging = CSVWriter(header: [])
-        var read = 0
-        var end: DeliveryFile.RangeEnd
+    /// The verdict on every row of a file's pieces, and the accepted keys by bucket, on all cores:
+    /// 1. per piece in parallel: each passing row's customer and key, copied into lists by bucket
+    ///    (the later steps then read contiguous memory, and each touches one bucket's set only, small
+    ///    enough to stay in cache, instead of rows and sets all over memory);
+    /// 2. per customer bucket in parallel: whether each listed customer is a clean customer;
+    /// 3. per key bucket in parallel: the bucket's keys in file order, those of known customers
+    ///    inserted into the bucket's set. A key already there was accepted earlier in the file — a
+    ///    key has one bucket, and only rows that passed every earlier check are inserted — so the
+    ///    row is DUPLICATE_KEY: exactly what checking row by row in file order decides.
+    /// Keys and customers are read back from the rendered clean rows, where they are the first and
+    /// (`customerField`) first or second fields.
+    private static func verdicts(_ pieces: [CheckedPiece], knownCustomers: CustomerKeys?,
+                                 customerField: Int?) throws -> (verdicts: [[UInt8]], sets: [ByteKeyIndex]) {
+        // When the customer is the key itself (usage.csv), one list serves both.
+        let separateCustomers = knownCustomers != nil && customerField != nil && customerField != 0
+        let lists = try parallelMap(pieces.count) { p -> (customers: [KeyList], keys: [KeyList]) in
+            var customers = [KeyList](repeating: KeyList(), count: separateCustomers ? CustomerKeys.buckets : 0)
+            var keys = [KeyList](repeating: KeyList(), count: CustomerKeys.buckets)
+            for b in keys.indices { keys[b].reserve(pieces[p].rows.count / CustomerKeys.buckets + 16) }
+            pieces[p].staging.bytes.withUnsafeBufferPointer { staging in
+                for (i, row) in pieces[p].rows.enumerated() where row.passed {
+                    let line = UnsafeBufferPointer(rebasing: staging[row.staging])
+                    if separateCustomers, let c = customerField {
+                        CleanRow.withField(c, of: line) { customers[CustomerKeys.bucket($0)].append($0, row: i) }
+                    }
+                    CleanRow.withField(0, of: line) { keys[CustomerKeys.bucket($0)].append($0, row: i) }
+                }
+            }
+            return (separateCustomers ? customers : keys, keys)
+        }
+        var verdicts = pieces.map { piece in piece.rows.map { $0.passed ? 0 : Verdict.failedChecks } }
+        if let known = knownCustomers {
+            let unknown = try parallelMap(CustomerKeys.buckets) { b -> [(Int, Int)] in
+                var rows: [(Int, Int)] = []
+                let set = known.sets[b]
+                for p in lists.indices {
+                    lists[p].customers[b].forEach { customer, row in
+                        if set.find(customer) == nil { rows.append((p, row)) }
+                    }
+                }
+                return rows
+            }
+            for rows in unknown { for (p, i) in rows { verdicts[p][i] = Verdict.unknownCustomer } }
+        }
+        let rows = pieces.reduce(0) { $0 + $1.rows.count }
+        let candidates = verdicts
+        let buckets = try parallelMap(CustomerKeys.buckets) { b -> (set: ByteKeyIndex, duplicates: [(Int, Int)]) in
+            var set = ByteKeyIndex(capacity: rows / CustomerKeys.buckets + 16)
+            var duplicates: [(Int, Int)] = []
+            for p in lists.indices {
+                lists[p].keys[b].forEach { key, row in
+                    if candidates[p][row] != Verdict.unknownCustomer && !set.insert(key).inserted { duplicates.append((p, row)) }
+                }
+            }
+            return (set, duplicates)
+        }
+        for (_, duplicates) in buckets { for (p, i) in duplicates { verdicts[p][i] = Verdict.duplicateKey } }
+        return (verdicts, buckets.map(\.set))
+    }
+
+    /// Keys of one bucket in file order, packed, each with its row in the piece.
+    private struct KeyList {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var rows: [Int] = []
+
+        mutating func reserve(_ keys: Int) {
+            bytes.reserveCapacity(keys * 10)
+            ends.reserveCapacity(keys)
+            rows.reserveCapacity(keys)
+        }
+
+        mutating func append(_ key: UnsafeBufferPointer<UInt8>, row: Int) {
+            bytes.append(contentsOf: key)
+            ends.append(bytes.count)
+            rows.append(row)
+        }
+
+        func forEach(_ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+            bytes.withUnsafeBufferPointer { all in
+                var start = 0
+                for (j, end) in ends.enumerated() {
+                    body(UnsafeBufferPointer(rebasing: all[start..<end]), rows[j])
+                    start = end
+                }
+            }
+        }
     }
 
     /// Applies every check that needs only the row itself to the records starting in `range`.
@@ -181,18 +319,24 @@ public struct Cleanse {
         let rules = SourceRules(source: file.source, month: month)
         var piece = CheckedPiece(end: DeliveryFile.RangeEnd(end: 0, nextLine: 0, blankLines: 0))
         piece.staging.reserve(range.count)
-        piece.end = file.forEachRecord(in: range, firstLine: firstLine) { record in
+        piece.rows.reserveCapacity(file.estimatedRecords(in: range))
+        piece.end = file.forEachRow(in: range, firstLine: firstLine) { record in
             piece.read += 1
             switch record {
             case .malformed(let line, let raw, let reason):
-                piece.outcomes.append(.rejected(line: line, raw: raw, Rejection(.MALFORMED_RECORD, "malformed record: \(reason)")))
-            case .row(let line, let range, let values):
+                piece.rows.append(CheckedRow(line: line, raw: raw, staging: 0..<0, passed: false, notes: []))
+                piece.rejections.append(Rejection(.MALFORMED_RECORD, "malformed record: \(reason)"))
+            case .row(let line, let raw, let fields):
+                var row = CheckedRow(line: line, raw: raw, staging: 0..<0, passed: true, notes: [])
                 do throws(Rejection) {
-                    let row = try rules.check(values, into: &piece.staging)
-                    piece.outcomes.append(.pending(line: line, raw: range, row))
+                    let start = piece.staging.bytes.count
+                    row.notes = try rules.check(fields, into: &piece.staging)
+                    row.staging = start..<piece.staging.bytes.count
                 } catch {
-                    piece.outcomes.append(.rejected(line: line, raw: file.text(range), error))
+                    row.passed = false
+                    piece.rejections.append(error)
                 }
+                piece.rows.append(row)
             }
         }
         return piece
@@ -216,7 +360,7 @@ public struct Cleanse {
             q.read += piece.read
             q.blankLines += piece.end.blankLines
         }
-        return CheckedFile(quality: q, pieces: pieces, lineOffsets: offsets, text: file.utf8)
+        return CheckedFile(quality: q, pieces: pieces, lineOffsets: offsets, text: file.bytes)
     }
 
     private func reject(_ out: inout CSVWriter, _ q: inout SourceQuality, line: Int, raw: String, _ r: Rejection) {
@@ -227,5 +371,71 @@ public struct Cleanse {
         out.field(r.detail)
         out.field(raw)
         out.endRow()
+    }
+}
+
+/// The clean customer ids of a month (customers.csv's accepted keys, churned customers included),
+/// kept in `buckets` sets by a hash of the id, so that they are built and searched bucket by bucket
+/// on all cores, each set small enough to stay in cache.
+struct CustomerKeys: Sendable {
+    static let buckets = 16
+    /// The ids of bucket `b` are in `sets[b]`.
+    let sets: [ByteKeyIndex]
+
+    /// The bucket of a key: the top bits of a hash of its bytes (FNV-1a, then a multiply–xorshift
+    /// finish, different from the one the sets use inside).
+    @inline(__always)
+    static func bucket(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in key { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 27
+        return Int(truncatingIfNeeded: h >> 60)
+    }
+}
+
+/// Reading fields back from a clean row this stage rendered with `CSVWriter`.
+enum CleanRow {
+    /// Calls `body` with field `k` of `row` (its text, quotes undone). Only keys are read back; they
+    /// hold no line break, so a key is quoted only for a comma or a quote in it (rare).
+    static func withField<T>(_ k: Int, of row: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        var start = 0
+        for _ in 0..<k { start = end(of: row, from: start) + 1 }
+        if start < row.count && row[start] == 0x22 {
+            // A quoted key: undo the doubled quotes (rare).
+            var text: [UInt8] = []
+            var i = start + 1
+            while i < row.count {
+                if row[i] == 0x22 {
+                    if i + 1 < row.count && row[i + 1] == 0x22 { text.append(0x22); i += 2; continue }
+                    break
+                }
+                text.append(row[i])
+                i += 1
+            }
+            return text.withUnsafeBufferPointer(body)
+        }
+        var e = start
+        while e < row.count && row[e] != 0x2C && row[e] != 0x0A { e += 1 }
+        return body(UnsafeBufferPointer(rebasing: row[start..<e]))
+    }
+
+    /// The index of the comma (or LF) ending the field that starts at `start`.
+    private static func end(of row: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        if i < row.count && row[i] == 0x22 {
+            i += 1
+            while i < row.count {
+                if row[i] == 0x22 {
+                    if i + 1 < row.count && row[i + 1] == 0x22 { i += 2; continue }
+                    i += 1
+                    break
+                }
+                i += 1
+            }
+            return i
+        }
+        while i < row.count && row[i] != 0x2C && row[i] != 0x0A { i += 1 }
+        return i
     }
 }

@@ -1,8 +1,8 @@
 import PanoramaCore
 import PanoramaEngine
 
-/// One delivered CSV file opened for reading: decoded to UTF-8, header matched to the source's
-/// columns (SPEC §2), records streamed with their physical line numbers.
+/// One delivered CSV file opened for reading: decoded to UTF-8 (a UTF-8 file is not copied), header
+/// matched to the source's columns (SPEC §2), records streamed with their physical line numbers.
 public struct DeliveryFile {
     public let source: Source
     public let path: String
@@ -30,12 +30,13 @@ public struct DeliveryFile {
         let path = delivery.path
         self.byteCount = delivery.bytes.count
         self.sha256 = delivery.sha256
-        let utf8 = try TextDecoding.utf8Bytes(of: delivery.bytes, encoding: encoding, file: path)
-        if let cr = DeliveryFile.loneCarriageReturn(utf8) {
+        // A UTF-8 file is read in place: the text starts after its byte-order mark, if any.
+        let text = try TextDecoding.decode(delivery.bytes, encoding: encoding, file: path)
+        if let cr = DeliveryFile.loneCarriageReturn(text.bytes[text.start...]) {
             throw PanoramaError.input(
-                "\(path) has CR-only line endings (the header line ends with a lone carriage return at byte \(cr)); save it with LF or CRLF line endings")
+                "\(path) has CR-only line endings (the header line ends with a lone carriage return at byte \(cr - text.start)); save it with LF or CRLF line endings")
         }
-        var reader = CSVReader(bytes: utf8)
+        var reader = CSVReader(bytes: text.bytes, recordsStartingIn: text.start..<text.bytes.count, line: 1)
         guard let kind = reader.next() else {
             throw PanoramaError.input("\(path) is empty: a header row is required (columns \(source.columns.map(\.name).joined(separator: ", ")))")
         }
@@ -70,7 +71,7 @@ public struct DeliveryFile {
         self.extraColumns = extra
         self.columnIndex = index
         if let bucket, let key = source.columns.firstIndex(where: { $0.name == "customer_id" }), let column = index[key] {
-            let view = BucketView.make(utf8, headerEnd: reader.position, firstLine: reader.line, fieldCount: names.count,
+            let view = BucketView.make(text.bytes, headerEnd: reader.position, firstLine: reader.line, fieldCount: names.count,
                                        keyColumn: column, bucket: bucket)
             var bucketReader = CSVReader(bytes: view.bytes)
             _ = bucketReader.next()
@@ -83,10 +84,10 @@ public struct DeliveryFile {
 
     /// The offset of a carriage return ending the first line without a line feed after it (a file
     /// with CR-only line endings), or nil. Only the first line is looked at.
-    static func loneCarriageReturn(_ bytes: [UInt8]) -> Int? {
-        for (k, b) in bytes.enumerated() {
-            if b == 0x0A { return nil }
-            if b == 0x0D { return k + 1 < bytes.count && bytes[k + 1] == 0x0A ? nil : k }
+    static func loneCarriageReturn(_ bytes: ArraySlice<UInt8>) -> Int? {
+        for k in bytes.indices {
+            if bytes[k] == 0x0A { return nil }
+            if bytes[k] == 0x0D { return k + 1 < bytes.endIndex && bytes[k + 1] == 0x0A ? nil : k }
         }
         return nil
     }
@@ -102,12 +103,21 @@ public struct DeliveryFile {
             + "as when two exports are concatenated or a BOM is written twice: remove it"
     }
 
-    /// One record as the cleanse rules see it.
+    /// One record as the cleanse rules see it, with its fields as Strings (see `forEachRow` for the
+    /// same records as bytes).
     public enum Record {
         /// A well-formed record; `values` are the normalised fields in SPEC column order; the raw
         /// text is `text(rawRange)` (built only when a row is quarantined).
         case row(line: Int, rawRange: Range<Int>, values: [String])
         case malformed(line: Int, raw: String, reason: String)
+    }
+
+    /// One record as the cleanse rules read it: its normalised fields as bytes.
+    public enum Row {
+        /// A well-formed record; `fields` holds its normalised fields in SPEC column order, valid
+        /// only during the call; the raw text is `text(rawRange)`.
+        case row(line: Int, rawRange: Range<Int>, fields: NormalizedFields)
+        case malformed(line: Int, rawRange: Range<Int>, reason: String)
     }
 
     /// The records after the header cut into about `parts` byte ranges at line ends, for checking in
@@ -128,6 +138,15 @@ public struct DeliveryFile {
         return (0..<(cuts.count - 1)).map { cuts[$0]..<cuts[$0 + 1] }
     }
 
+    /// About how many records start in `range`: its lines, counted in its first 256 KiB and scaled
+    /// (a little over, so that a list reserved for them rarely grows).
+    public func estimatedRecords(in range: Range<Int>) -> Int {
+        let sample = range.lowerBound..<min(range.upperBound, range.lowerBound + 256 << 10)
+        guard !sample.isEmpty else { return 0 }
+        let lines = reader.bytes[sample].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return (lines + 1) * range.count / sample.count * 102 / 100 + 16
+    }
+
     /// How reading the records of one range ended.
     public struct RangeEnd: Sendable {
         /// Where the last record ended: the range's end exactly when no record ran across it.
@@ -139,29 +158,45 @@ public struct DeliveryFile {
 
     /// Streams the records that start in `range` (from `recordRanges`), numbering physical lines
     /// from `firstLine`; on a record boundary the result is exactly that of reading the whole file.
-    public func forEachRecord(in range: Range<Int>, firstLine: Int, _ body: (Record) throws -> Void) rethrows -> RangeEnd {
+    /// Fields are normalised into one buffer reused from record to record: no String per field.
+    public func forEachRow(in range: Range<Int>, firstLine: Int, _ body: (Row) throws -> Void) rethrows -> RangeEnd {
         var r = CSVReader(bytes: reader.bytes, recordsStartingIn: range, line: firstLine)
         r.expectedFieldCount = reader.expectedFieldCount
-        var values = [String](repeating: "", count: columnIndex.count)
-        while let kind = r.next() {
-            switch kind {
-            case .malformed(let reason):
-                try body(.malformed(line: r.recordLine, raw: r.rawText(), reason: reason))
-            case .record:
-                for (k, idx) in columnIndex.enumerated() {
-                    values[k] = idx.map { r.normalizedField($0) } ?? ""
+        try NormalizedFields.with(count: columnIndex.count) { fields in
+            try reader.bytes.withUnsafeBufferPointer { text in
+                while let kind = r.next() {
+                    switch kind {
+                    case .malformed(let reason):
+                        try body(.malformed(line: r.recordLine, rawRange: r.rawRange, reason: reason))
+                    case .record:
+                        r.load(into: &fields, text: text, columns: columnIndex)
+                        try body(.row(line: r.recordLine, rawRange: r.rawRange, fields: fields))
+                    }
                 }
-                try body(.row(line: r.recordLine, rawRange: r.rawRange, values: values))
             }
         }
         return RangeEnd(end: r.position, nextLine: r.line, blankLines: r.blankLines)
     }
 
+    /// `forEachRow` with each field as a String.
+    public func forEachRecord(in range: Range<Int>, firstLine: Int, _ body: (Record) throws -> Void) rethrows -> RangeEnd {
+        try forEachRow(in: range, firstLine: firstLine) { row in
+            switch row {
+            case .malformed(let line, let rawRange, let reason):
+                try body(.malformed(line: line, raw: text(rawRange), reason: reason))
+            case .row(let line, let rawRange, let fields):
+                let values = (0..<fields.count).map { String(decoding: fields[$0], as: UTF8.self) }
+                try body(.row(line: line, rawRange: rawRange, values: values))
+            }
+        }
+    }
+
     /// The physical line the first record after the header starts on (or a blank line before it).
     public var firstRecordLine: Int { reader.line }
 
-    /// The decoded UTF-8 text of the file.
-    public var utf8: [UInt8] { reader.bytes }
+    /// The UTF-8 buffer that record ranges index: the delivered bytes themselves for a UTF-8 file
+    /// (a byte-order mark, if any, before the header), else the decoded text.
+    public var bytes: [UInt8] { reader.bytes }
 
     /// The original text of a byte range of the decoded file.
     public func text(_ range: Range<Int>) -> String {
@@ -170,11 +205,7 @@ public struct DeliveryFile {
 
     /// Counts the records after the header (all, and malformed) without building field values.
     public mutating func countRecords() -> (read: Int, malformed: Int) {
-        var read = 0, malformed = 0
-        while let kind = reader.next() {
-            read += 1
-            if kind != .record { malformed += 1 }
-        }
+        let (read, malformed) = reader.countRemaining()
         return (read, malformed)
     }
 
