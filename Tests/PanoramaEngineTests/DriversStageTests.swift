@@ -208,6 +208,11 @@ struct DriversStageTests {
         #expect(message("window_months: 0").contains("window_months must be between 1 and 12"))
         #expect(message("window_months: 1.5").contains("window_months must be an integer"))
         #expect(message("min_n: 0").contains("min_n must be at least 1"))
+        // A name from the file is cut to an excerpt in the message, however long it is.
+        let long = String(repeating: "y", count: 10_000)
+        #expect(message("drivers: [network, \(long)]").hasPrefix("test.yaml:6:"))
+        #expect(message("drivers: [network, \(long)]").count < 400)
+        #expect(message("drivers: [\(long), \(long)]").count < 400)
         // A single name is a one-element list; segment_by may be empty (total only).
         #expect(message("drivers: hall, segment_by: []") == "no error")
         #expect(w.table("drivers")!.split(separator: "\n").count == 2)

@@ -125,6 +125,13 @@ struct KPIStageTests {
         #expect(message("{id: kpi, alpha: -0.01}").contains("not -0.01"))
         #expect(message("{id: kpi, alpha: often}") == "test.yaml:6:22: kpi.alpha must be a number, not `often`")
         #expect(message("{id: kpi, alpah: 0.1}").contains("did you mean `alpha`?"))
+        // A value from the file is cut to an excerpt in the message, however long it is.
+        let long = String(repeating: "x", count: 10_000)
+        for kpi in ["{id: kpi, targets: {\(long): 30}}", "{id: kpi, targets: {nps: \(long)}}", "{id: kpi, targets: {nps: {default: \(long)}}}"] {
+            let text = message(kpi)
+            #expect(text.hasPrefix("test.yaml:6:"), "\(text.prefix(120))")
+            #expect(text.count < 400, "\(text.count) characters")
+        }
     }
 
     // MARK: - Generated months

@@ -133,10 +133,10 @@ public enum DriversStage: StageKind {
             }
             guard let value = T(rawValue: s.text) else {
                 let hint = didYouMean(s.text, among: known).map { "; did you mean `\($0)`?" } ?? ""
-                throw ConfigError(location: s.location, message: "\(stage.id).\(key): unknown name `\(s.text)` (known: \(known.joined(separator: ", ")))\(hint)")
+                throw ConfigError(location: s.location, message: "\(stage.id).\(key): unknown name `\(MessageText.excerpt(s.text, limit: 64))` (known: \(known.joined(separator: ", ")))\(hint)")
             }
             if out.contains(where: { $0.rawValue == value.rawValue }) {
-                throw ConfigError(location: s.location, message: "\(stage.id).\(key) lists `\(s.text)` twice")
+                throw ConfigError(location: s.location, message: "\(stage.id).\(key) lists `\(MessageText.excerpt(s.text, limit: 64))` twice")
             }
             out.append(value)
         }

@@ -78,7 +78,7 @@ public enum KPIStage: StageKind {
             for (key, value) in m.entries {
                 guard ids.contains(key.text) else {
                     let hint = didYouMean(key.text, among: ids).map { "; did you mean `\($0)`?" } ?? ""
-                    throw ConfigError(location: key.location, message: "unknown KPI `\(key.text)` in \(stage.id).targets\(hint)")
+                    throw ConfigError(location: key.location, message: "unknown KPI `\(MessageText.excerpt(key.text, limit: 64))` in \(stage.id).targets\(hint)")
                 }
                 switch value {
                 case .mapping(let per):
@@ -86,18 +86,18 @@ public enum KPIStage: StageKind {
                     var members: [String: Double] = [:]
                     for (mk, mv) in per.entries {
                         guard case .scalar(let sc) = mv, let v = sc.numberValue, v.isFinite else {
-                            throw ConfigError(location: mv.location, message: "target for \(key.text)/\(mk.text) must be a number")
+                            throw ConfigError(location: mv.location, message: "target for \(MessageText.excerpt(key.text, limit: 64))/\(MessageText.excerpt(mk.text, limit: 64)) must be a number")
                         }
                         if mk.text == "default" { all = v } else { members[mk.text] = v }
                     }
                     s.targets[key.text] = (all, members)
                 case .scalar(let sc):
                     guard let v = sc.numberValue, v.isFinite else {
-                        throw ConfigError(location: value.location, message: "target for \(key.text) must be a number, not `\(sc.text)`")
+                        throw ConfigError(location: value.location, message: "target for \(MessageText.excerpt(key.text, limit: 64)) must be a number, not `\(MessageText.excerpt(sc.text, limit: 64))`")
                     }
                     s.targets[key.text] = (v, [:])
                 case .sequence:
-                    throw ConfigError(location: value.location, message: "target for \(key.text) must be a number or a mapping")
+                    throw ConfigError(location: value.location, message: "target for \(MessageText.excerpt(key.text, limit: 64)) must be a number or a mapping")
                 }
             }
         }
