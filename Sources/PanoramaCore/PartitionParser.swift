@@ -295,38 +295,59 @@ enum PartitionParser {
         var pos = 0
         while pos < n && (b[pos] == 0x0A || (b[pos] == 0x0D && pos + 1 < n && b[pos + 1] == 0x0A)) { pos += b[pos] == 0x0A ? 1 : 2 }
         guard pos < n else { return nil }
+        // The same rules as a data record: a quote opens a field only at its start, and a closed
+        // quoted field is followed by a comma or the line end; a CR before the line feed of an
+        // unquoted last field is the CR LF line end, a CR inside quotes is text.
+        func damaged(_ why: String) -> PanoramaError {
+            PanoramaError.runtime("\(name) is damaged at line 1: \(why); re-run the stage that wrote it")
+        }
         var names: [String] = []
         var field: [UInt8] = []
-        var quoted = false
+        var quoted = false, wasQuoted = false
+        var ended = false
         while pos < n {
             let c = b[pos]
             if quoted {
                 if c == 0x22 {
                     if pos + 1 < n && b[pos + 1] == 0x22 { field.append(0x22); pos += 2; continue }
                     quoted = false
+                    wasQuoted = true
                 } else {
                     field.append(c)
                 }
                 pos += 1
                 continue
             }
-            if c == 0x22 && field.isEmpty {
-                quoted = true
-            } else if c == 0x2C {
+            if c == 0x2C {
                 names.append(String(decoding: field, as: UTF8.self))
                 field.removeAll(keepingCapacity: true)
+                wasQuoted = false
             } else if c == 0x0A {
+                ended = true
                 break
+            } else if c == 0x0D && wasQuoted && pos + 1 < n && b[pos + 1] == 0x0A {
+                pos += 1
+                ended = true
+                break
+            } else if wasQuoted {
+                throw damaged("its header has text after the closing quote of column \(names.count + 1)")
+            } else if c == 0x22 {
+                guard field.isEmpty else { throw damaged("its header has a quote inside unquoted column \(names.count + 1)") }
+                quoted = true
             } else {
                 field.append(c)
             }
             pos += 1
         }
         if quoted {
-            throw PanoramaError.runtime("\(name) is damaged at line 1: the file ends inside its quoted header; re-run the stage that wrote it")
+            throw damaged("the file ends inside its quoted header")
         }
-        if field.last == 0x0D { field.removeLast() }
+        if !wasQuoted && field.last == 0x0D && (ended || pos == n) { field.removeLast() }
         names.append(String(decoding: field, as: UTF8.self))
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw damaged("its header names column `\(MessageText.excerpt(name, limit: 64))` twice")
+        }
         start = min(n, pos + 1)
         return names
     }

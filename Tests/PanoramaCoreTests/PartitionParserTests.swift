@@ -79,6 +79,26 @@ struct PartitionParserTests {
         #expect(message { try parse("a,b\n1,2\n", columns: ["z"]) } == "t.csv has no column `z` (columns: a, b); re-run the stage that wrote it")
     }
 
+    @Test("the header follows the rules of a record: quotes only around a whole name, a CR inside quotes is text, no name twice")
+    func header() throws {
+        let cases: [(String, String)] = [
+            ("a,b\"c\n1,2\n", "t.csv is damaged at line 1: its header has a quote inside unquoted column 2; re-run the stage that wrote it"),
+            ("a,\"b\"x\n1,2\n", "t.csv is damaged at line 1: its header has text after the closing quote of column 2; re-run the stage that wrote it"),
+            ("a,a\n1,2\n", "t.csv is damaged at line 1: its header names column `a` twice; re-run the stage that wrote it"),
+            ("a,\"b\n", "t.csv is damaged at line 1: the file ends inside its quoted header; re-run the stage that wrote it"),
+        ]
+        for (csv, text) in cases {
+            #expect(message { try parse(csv) } == text)
+            #expect(message { try parse(csv, columns: ["a"]) } == text)
+        }
+        // A CR inside quotes belongs to the name; the CR of a CR LF line end does not.
+        #expect(try parse("a,\"b\r\"\n1,2\n").header == ["a", "b\r"])
+        #expect(try parse("a,\"b\"\r\n1,2\r\n").header == ["a", "b"])
+        #expect(try parse("a,b\r\n1,2\r\n").header == ["a", "b"])
+        #expect(cells(try parse("a,\"b,c\"\n1,2\n")) == [["1", "2"]])
+        #expect(try parse("a,\"b,c\"\n1,2\n").header == ["a", "b,c"])
+    }
+
     @Test("a damaged record past a cut is found whichever chunk holds it")
     func damagedLate() throws {
         var (bytes, _) = awkwardFile(rows: 300)
