@@ -102,7 +102,10 @@ public enum ValueParser {
         }
         var text = ""
         for b in s where b != UInt8(ascii: ",") { text.unicodeScalars.append(Unicode.Scalar(b)) }
-        return Double(text)
+        // Some 309 digits and more overflow a double: that is no number the warehouse can hold
+        // (BAD_NUMBER), never an infinity written as an empty cell.
+        guard let v = Double(text), v.isFinite else { return nil }
+        return v
     }
 
     private static let pow10: [Double] = (0...22).map { p in

@@ -120,6 +120,19 @@ struct ByteFieldTests {
         }
     }
 
+    @Test("a number too large for a double is BAD_NUMBER, never an infinity (that would be written as an empty cell)")
+    func overflow() {
+        let huge = String(repeating: "9", count: 309), ones = String(repeating: "1", count: 400)
+        #expect(ValueParser.decimal(huge) == .bad)
+        #expect(ValueParser.integer(ones) == .bad)
+        #expect(ValueParser.decimal("-" + huge) == .bad)
+        #expect(ValueParser.decimal(huge + ".5") == .bad)
+        // The largest digit strings a double holds still read.
+        let big = String(repeating: "9", count: 308)
+        #expect(ValueParser.decimal(big) == .value(1e308))
+        #expect(ValueParser.integer(big) == .value(1e308))
+    }
+
     @Test("byte parsers read what the String parsers read")
     func byteParsers() {
         func bytes<T>(_ s: String, _ f: (UnsafeBufferPointer<UInt8>) -> T) -> T { Array(s.utf8).withUnsafeBufferPointer(f) }
