@@ -18,6 +18,9 @@ public enum CSVRecordKind: Sendable, Equatable {
 /// malformed record yields only its first physical line and resumes on the next one, so a stray
 /// quote costs one line rather than the rest of the file.
 public struct CSVReader {
+    /// The reason given for a quote that no later quote closes.
+    public static let unclosedQuote = "the file ends inside a quoted field"
+
     public let bytes: [UInt8]
     public private(set) var position: Int
     /// Physical line number (1-based) of the next unread line.
@@ -127,7 +130,7 @@ public struct CSVReader {
                     if c == 0x0A { newlines += 1 }
                     j += 1
                 }
-                if !closed { failure = "the file ends inside a quoted field"; break fieldLoop }
+                if !closed { failure = CSVReader.unclosedQuote; break fieldLoop }
                 fields.append(CSVFieldSpan(start: contentStart, end: j, quoted: true))
                 i = j + 1
                 if i >= n { break fieldLoop }

@@ -5,11 +5,17 @@ import PanoramaEngine
 /// of the bucket's customers exactly as delivered, and every other record replaced by as many blank
 /// lines as it spans — so line numbers, and the reader's recovery from malformed records, are those
 /// of the whole file. A malformed record (its fields cannot be trusted) belongs to bucket 0.
+///
+/// A malformed record costs its first line only, but whether it is malformed, and why, can depend
+/// on the lines after it: an unclosed quote is searched for across later lines. With other buckets'
+/// records blanked, bucket 0 would read those lines differently (a quote closed by a later record
+/// of its own, a record swallowing three lines), so such a file is refused in every bucket with
+/// exit 3 and the advice to run the month whole (docs/scale-out.md).
 enum BucketView {
     /// The view of decoded UTF-8 `text` whose header ends at `headerEnd` (records start on line
     /// `firstLine`), and how many lines it blanked.
     static func make(_ text: [UInt8], headerEnd: Int, firstLine: Int, fieldCount: Int, keyColumn: Int,
-                     bucket: BucketSpec) -> (bytes: [UInt8], blankedLines: Int) {
+                     bucket: BucketSpec, path: String) throws -> (bytes: [UInt8], blankedLines: Int) {
         var out: [UInt8] = []
         out.reserveCapacity(text.count / bucket.count + headerEnd + 4096)
         out.append(contentsOf: text[0..<headerEnd])
@@ -24,7 +30,13 @@ enum BucketView {
             let end = reader.position
             let keep: Bool
             switch kind {
-            case .malformed: keep = bucket.index == 0
+            case .malformed(let reason):
+                guard readsAlone(text, reader.rawRange, fieldCount: fieldCount, reason: reason) else {
+                    throw PanoramaError.input(
+                        "\(path) line \(reader.recordLine) is a malformed record (\(reason)) whose reading depends on the lines after it — a quote that the line does not close; "
+                            + "a bucket run cannot reproduce that reading, so run \(path) without --bucket (the whole month in one process), or have the record fixed")
+                }
+                keep = bucket.index == 0
             case .record:
                 var key = reader.normalizedField(keyColumn)
                 keep = key.withUTF8 { bucket.contains($0) }
@@ -40,5 +52,17 @@ enum BucketView {
         }
         out.append(contentsOf: text[cursor...])
         return (out, blanked)
+    }
+
+    /// Whether a malformed record's first line, read on its own, is malformed for the same reason
+    /// without reaching past its line end — then no later line can change its reading.
+    static func readsAlone(_ text: [UInt8], _ raw: Range<Int>, fieldCount: Int, reason: String) -> Bool {
+        guard reason != CSVReader.unclosedQuote else { return false }
+        var line = Array(text[raw])
+        line.append(0x0A)
+        var reader = CSVReader(bytes: line)
+        reader.expectedFieldCount = fieldCount
+        if case .malformed(let again)? = reader.next() { return again == reason }
+        return false
     }
 }

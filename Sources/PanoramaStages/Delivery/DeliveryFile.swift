@@ -71,8 +71,8 @@ public struct DeliveryFile {
         self.extraColumns = extra
         self.columnIndex = index
         if let bucket, let key = source.columns.firstIndex(where: { $0.name == "customer_id" }), let column = index[key] {
-            let view = BucketView.make(text.bytes, headerEnd: reader.position, firstLine: reader.line, fieldCount: names.count,
-                                       keyColumn: column, bucket: bucket)
+            let view = try BucketView.make(text.bytes, headerEnd: reader.position, firstLine: reader.line, fieldCount: names.count,
+                                       keyColumn: column, bucket: bucket, path: path)
             var bucketReader = CSVReader(bytes: view.bytes)
             _ = bucketReader.next()
             bucketReader.expectedFieldCount = names.count
