@@ -46,15 +46,7 @@ enum ComplaintsSource: DeliverySource {
         var w = try g.openFile(ComplaintsSource.self, month, realRows: recs.count, plan: &pr)
         let prefix = Array("CP\(m.year)\(Fmt.two(m.month))".utf8)
         let freshPrefix = prefix + Array("X".utf8)
-        for (row, c) in recs.enumerated() {
-            w.b.reset()
-            let awk = w.r.chance(0.10)
-            c.render(&w.b, id: row + 1, idPrefix: prefix, awk: awk, &w.r)
-            w.emitReal(row)
-            while let p = w.nextPlant(after: row) { plant(&g, &w, p, m: m, base: base, prefix: prefix, freshPrefix: freshPrefix) }
-            w.maybeBlank(after: row)
-            try w.out.maybeFlush()
-        }
+        try w.writeNumbered(recs, idPrefix: prefix) { w, p in plant(&g, &w, p, m: m, base: base, prefix: prefix, freshPrefix: freshPrefix) }
         try g.finish(&w, &month)
     }
 
@@ -141,7 +133,7 @@ enum ComplaintsSource: DeliverySource {
 }
 
 /// One real complaint.
-struct ComplaintRecord {
+struct ComplaintRecord: NumberedRecord {
     var customer: Int32
     var opened: Int      // seconds since 1970-01-01 local
     var closed: Int      // -1 = open

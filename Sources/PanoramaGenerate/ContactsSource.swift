@@ -175,15 +175,7 @@ enum ContactsSource: DeliverySource {
         let freshPrefix = prefix + Array("X".utf8)
         // Planted rows number their own fresh ids, so that delivering contacts or not moves no other file.
         var fresh = 0
-        for (row, c) in recs.enumerated() {
-            w.b.reset()
-            let awk = w.r.chance(0.10)
-            c.render(&w.b, id: row + 1, idPrefix: prefix, awk: awk, &w.r)
-            w.emitReal(row)
-            while let p = w.nextPlant(after: row) { plant(&fresh, &w, p, m: m, base: month.base, prefix: prefix, freshPrefix: freshPrefix) }
-            w.maybeBlank(after: row)
-            try w.out.maybeFlush()
-        }
+        try w.writeNumbered(recs, idPrefix: prefix) { w, p in plant(&fresh, &w, p, m: m, base: month.base, prefix: prefix, freshPrefix: freshPrefix) }
         try g.finish(&w, &month)
     }
 
@@ -351,7 +343,7 @@ struct FollowUpMonth {
 }
 
 /// One real contact.
-struct ContactRecord {
+struct ContactRecord: NumberedRecord {
     var customer: Int32
     /// Seconds since 1970-01-01 local, set when the file is written.
     var time = 0

@@ -109,6 +109,11 @@ struct PlantedRecord {
     let detail: String
 }
 
+/// A record of a source whose rows carry their own numbered id (`<prefix><row number>`).
+protocol NumberedRecord {
+    func render(_ b: inout RowBuilder, id: Int, idPrefix: [UInt8], awk: Bool, _ r: inout Rng)
+}
+
 /// Writes one delivered file: header, real rows, planted rows, blank lines; keeps the truth counts.
 struct SourceWriter {
     var out: OutFile
@@ -186,6 +191,22 @@ struct SourceWriter {
         read += 1
         quarantined[p.code, default: 0] += 1
         log.append(PlantedRecord(month: month, source: source, line: line, code: p.code, detail: detail))
+    }
+
+    /// Writes records numbered by their own ids (surveys, complaints, contacts): each rendered with
+    /// id `idPrefix` + row number, then the rows planted after it (`plant`), then maybe a blank
+    /// line — the draws in that order, row after row.
+    mutating func writeNumbered<R: NumberedRecord>(_ records: [R], idPrefix: [UInt8],
+                                                   plant: (inout SourceWriter, Plant) throws -> Void) throws {
+        for (row, record) in records.enumerated() {
+            b.reset()
+            let awk = r.chance(0.10)
+            record.render(&b, id: row + 1, idPrefix: idPrefix, awk: awk, &r)
+            emitReal(row)
+            while let p = nextPlant(after: row) { try plant(&self, p) }
+            maybeBlank(after: row)
+            try out.maybeFlush()
+        }
     }
 
     /// Maybe writes a blank line after real row `i` (never after the last one; at least one per file

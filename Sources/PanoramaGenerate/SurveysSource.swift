@@ -74,15 +74,7 @@ enum SurveysSource: DeliverySource {
         var w = try g.openFile(SurveysSource.self, month, realRows: recs.count, plan: &pr)
         let prefix = Array("SV\(m.year)\(Fmt.two(m.month))".utf8)
         let freshPrefix = prefix + Array("X".utf8)
-        for (row, s) in recs.enumerated() {
-            w.b.reset()
-            let awk = w.r.chance(0.10)
-            s.render(&w.b, id: row + 1, idPrefix: prefix, awk: awk, &w.r)
-            w.emitReal(row)
-            while let p = w.nextPlant(after: row) { plant(&g, &w, p, m: m, base: base, prefix: prefix, freshPrefix: freshPrefix) }
-            w.maybeBlank(after: row)
-            try w.out.maybeFlush()
-        }
+        try w.writeNumbered(recs, idPrefix: prefix) { w, p in plant(&g, &w, p, m: m, base: base, prefix: prefix, freshPrefix: freshPrefix) }
         try g.finish(&w, &month)
     }
 
@@ -204,7 +196,7 @@ enum SurveysSource: DeliverySource {
 }
 
 /// One real survey response (scores 0 = not answered).
-struct SurveyRecord {
+struct SurveyRecord: NumberedRecord {
     var customer: Int32
     var day: Int32
     var k: Int32
