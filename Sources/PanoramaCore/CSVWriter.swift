@@ -139,6 +139,44 @@ public struct CSVWriter {
         rows += other.rows
     }
 
+    /// A headerless writer of rows that `body` writes straight into new memory: it gets room for
+    /// `capacity` bytes and returns how many it wrote (for hot loops that render millions of rows;
+    /// the cells are written with `CSVWriter.write(number:to:)` and friends).
+    public static func rendered(rows: Int, capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) -> CSVWriter {
+        var w = CSVWriter(header: [])
+        w.bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            count = body(buffer.baseAddress!)
+            precondition(count <= capacity, "rendered past the room given")
+        }
+        w.rows = rows
+        return w
+    }
+
+    /// Writes a number's SPEC §1 text at `p` (at most 24 bytes, for |value| < 1e15) and returns
+    /// the count; NaN and infinities write nothing.
+    @inline(__always)
+    public static func write(number value: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        guard value.isFinite else { return 0 }
+        precondition(abs(value) < 1e15, "write(number:to:) is for |x| < 1e15")
+        let count = NumberText.write(value, p)
+        if count >= 0 { return count }
+        let text = printfSixDecimals(value)
+        text.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: text.count) }
+        return text.count
+    }
+
+    /// Writes an integer's text at `p` (at most 20 bytes) and returns the count.
+    @inline(__always)
+    public static func write(integer value: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        NumberText.write(value, p)
+    }
+
+    /// Whether a text cell must be quoted (it holds a comma, quote, CR or LF).
+    public static func needsQuotes(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { return true }
+        return false
+    }
+
     /// Reserves room for about `count` more bytes.
     public mutating func reserve(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
 

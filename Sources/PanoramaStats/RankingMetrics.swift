@@ -118,9 +118,10 @@ public enum RankingMetrics {
     }
 }
 
-/// Stable least-significant-digit radix sort on 64-bit keys, 16 bits per pass (passes where every
-/// key has the same digit are skipped): a million rows in a few milliseconds, where a comparison
-/// sort through an index takes a tenth of a second.
+/// Stable least-significant-digit radix sort on 64-bit keys, 11 bits per pass (2,048 buckets, whose
+/// counts and write positions stay in the first-level cache; passes where every key has the same
+/// digit are skipped): a million rows in a few milliseconds, where a comparison sort through an
+/// index takes a tenth of a second.
 enum RadixSort {
     /// An unsigned key in the order of the finite doubles (−0 and +0 are the same key).
     @inline(__always)
@@ -134,12 +135,37 @@ enum RadixSort {
         Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
     }
 
-    /// `values` in ascending order.
+    /// `values` in ascending order (the keys sorted on their own: no row indices to carry).
     static func ascending(_ values: [Double]) -> [Double] {
-        var rows = (0..<values.count).map { Int32($0) }
-        let keys = values.map(key)
-        sort(&rows, by: keys)
-        return rows.map { values[Int($0)] }
+        var keys = values.map(key)
+        sortKeys(&keys)
+        return keys.map(value)
+    }
+
+    /// Sorts keys ascending (11 bits per pass, constant digits skipped).
+    static func sortKeys(_ keys: inout [UInt64]) {
+        let n = keys.count
+        guard n > 1 else { return }
+        var next = [UInt64](repeating: 0, count: n)
+        let bits = 11, mask: UInt64 = (1 << 11) - 1
+        var counts = [Int](repeating: 0, count: 1 << bits)
+        for shift in stride(from: 0, to: 64, by: bits) {
+            for k in 0..<counts.count { counts[k] = 0 }
+            for key in keys { counts[Int((key >> UInt64(shift)) & mask)] += 1 }
+            if counts.contains(n) { continue }
+            var sum = 0
+            for k in 0..<counts.count {
+                let c = counts[k]
+                counts[k] = sum
+                sum += c
+            }
+            for key in keys {
+                let digit = Int((key >> UInt64(shift)) & mask)
+                next[counts[digit]] = key
+                counts[digit] += 1
+            }
+            swap(&keys, &next)
+        }
     }
 
     /// Reorders `rows` (indices into `keys`) by ascending key, keeping the order of equal keys.
@@ -149,10 +175,11 @@ enum RadixSort {
         var current = rows.map { keys[Int($0)] }
         var nextKeys = [UInt64](repeating: 0, count: n)
         var nextRows = [Int32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 1 << 16)
-        for shift in stride(from: 0, to: 64, by: 16) {
+        let bits = 11, mask: UInt64 = (1 << 11) - 1
+        var counts = [Int](repeating: 0, count: 1 << bits)
+        for shift in stride(from: 0, to: 64, by: bits) {
             for k in 0..<counts.count { counts[k] = 0 }
-            for key in current { counts[Int((key >> UInt64(shift)) & 0xFFFF)] += 1 }
+            for key in current { counts[Int((key >> UInt64(shift)) & mask)] += 1 }
             if counts.contains(n) { continue }
             var sum = 0
             for k in 0..<counts.count {
@@ -161,7 +188,7 @@ enum RadixSort {
                 sum += c
             }
             for i in 0..<n {
-                let digit = Int((current[i] >> UInt64(shift)) & 0xFFFF)
+                let digit = Int((current[i] >> UInt64(shift)) & mask)
                 let at = counts[digit]
                 counts[digit] = at + 1
                 nextKeys[at] = current[i]

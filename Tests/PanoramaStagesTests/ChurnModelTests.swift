@@ -45,9 +45,11 @@ struct ChurnModelTests {
             """)
         let m = try ChurnMonth(month: Month(key: "2026-10")!, table: table, segments: false, riskScores: false)
         let beta: [Double] = [0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8, 0.9, -1.0, 1.1, -1.2, 1.3]
-        let rows = try LogisticRows(y: [false, false], bits: m.bits, numbers: m.numbers, numericCount: 4, predictors: ChurnFeatures.predictors)
         for i in 0..<2 {
-            let dense = (0..<12).map { rows.value($0, row: i) }
+            // One row per LogisticRows: rows are stored grouped by pattern, not in the order given.
+            let rows = try LogisticRows(y: [false], bits: [m.bits[i]], numbers: Array(m.numbers[(4 * i)..<(4 * i + 4)]), numericCount: 4,
+                                        predictors: ChurnFeatures.predictors)
+            let dense = (0..<12).map { rows.value($0, row: 0) }
             let eta = beta.withUnsafeBufferPointer { b in
                 m.numbers.withUnsafeBufferPointer { ChurnFeatures.eta(b, bits: m.bits[i], numbers: $0.baseAddress! + 4 * i) }
             }
@@ -92,7 +94,7 @@ struct ChurnModelTests {
         #expect(pair.labels == [true, false, false])
         #expect(pair.rows.count == 3 && pair.churners == 1)
         var rates = SegmentRates()
-        rates.add(t, pair)
+        rates.add(pair)
         // value_tier D: A1 (churner), A2 → 1/2; C: A5 → 0/1. brand gotone: A1, A5 → 1/2; mzone: A2 → 0.
         #expect(rates.rate(0, "D") == 0.5 && rates.rate(0, "C") == 0 && rates.rate(0, "A") == nil)
         #expect(rates.rate(1, "gotone") == 0.5 && rates.rate(1, "mzone") == 0)

@@ -126,6 +126,28 @@ public final class StageIO: @unchecked Sendable {
         return results.map { $0?.0 }
     }
 
+    /// The entry the producer's manifest lists for a published partition, with the path it is read
+    /// from — what `read` would record, taken without reading the file — or nil when the partition
+    /// is not published, its producer's manifest does not list it, or that publish is incomplete.
+    /// For a stage that keeps what it derived from a partition under the listed sha256 (churn).
+    public func listedPartition(_ table: TableSchema, _ month: Month) -> LineageEntry? {
+        guard let (path, layer) = warehouse.locatePartition(table.name, month) else { return nil }
+        let producer = stageProducing(table)
+        guard !layer.publishPending(month, stage: producer), let manifest = layer.manifest(month, stage: producer),
+              let listed = manifest.outputs.first(where: { $0.kind == .table && $0.name == table.name && $0.month == month }),
+              !listed.sha256.isEmpty else { return nil }
+        return LineageEntry(kind: .table, name: table.name, month: month, path: path, rows: listed.rows, sha256: listed.sha256)
+    }
+
+    /// The folder of the warehouse this stage publishes into (a sandbox's when run with --sandbox).
+    public var warehouseRoot: String { warehouse.root }
+
+    /// Records a partition as read (in the manifest's inputs) when the stage used what it derived
+    /// from exactly that partition earlier instead of reading it (`listedPartition`).
+    public func noteRead(_ entry: LineageEntry) {
+        lock.withLock { readEntries.append(entry) }
+    }
+
     /// A partition's bytes for a stage that streams them itself, or nil when it is not published;
     /// `rows` (counted by the caller) goes into the lineage entry.
     public func readBytes(_ table: TableSchema, _ month: Month, rows: ([UInt8]) throws -> Int) throws -> [UInt8]? {

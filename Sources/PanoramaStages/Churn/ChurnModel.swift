@@ -5,8 +5,27 @@ import PanoramaStats
 /// The churn model of SPEC §5.2 for one run month M: fed customer_360 month by month, oldest first
 /// (`ChurnSettings.window`), it forms the month pairs as they arrive, keeping only what later steps
 /// need (the training rows, M-1 for the backtest and M for the scores), then fits, backtests and
-/// renders the three tables.
+/// renders the three tables. What an earlier night kept (ChurnCache) stands in for months: a pair's
+/// training rows, and the backtest fit with its segment counts.
 struct ChurnModel {
+    /// One month of the window as the stage hands it over.
+    enum Input {
+        /// customer_360 of the month is not published.
+        case missing
+        /// The month, extracted.
+        case month(ChurnMonth)
+        /// Published, but not read: everything needed from it was kept by an earlier night.
+        case notRead
+    }
+
+    /// The backtest fit kept by the night of M-1 (its production fit, over the same pairs), with the
+    /// pairs' months t and the segment counts over their rows.
+    struct KeptBacktest {
+        var fit: ChurnFit
+        var pairMonths: [Month]
+        var rates: SegmentRates
+    }
+
     let month: Month
     let settings: ChurnSettings
     /// Months of the window whose customer_360 is absent.
@@ -21,15 +40,30 @@ struct ChurnModel {
     private var evaluation: (month: ChurnMonth, pair: ChurnPair, tieKeys: [Int]?)?
     /// M: the customers scored.
     private var current: ChurnMonth?
+    /// When set, the backtest pairs are neither formed nor fitted.
+    private let keptBacktest: KeptBacktest?
+    /// Whether to count the production pairs' segment attributes (to keep them with the production fit).
+    private let countProductionSegments: Bool
+    private var productionRates = SegmentRates()
+    /// Called with each pair formed from two months and the month t it came from (to keep it).
+    var formed: (ChurnPair, ChurnMonth) -> Void = { _, _ in }
 
-    init(month: Month, settings: ChurnSettings) {
+    init(month: Month, settings: ChurnSettings, keptBacktest: KeptBacktest? = nil, countProductionSegments: Bool = false) {
         self.month = month
         self.settings = settings
+        self.keptBacktest = keptBacktest
+        self.countProductionSegments = countProductionSegments
         expected = settings.window(endingAt: month)
     }
 
     /// The months to add, oldest first.
     var window: [Month] { settings.window(endingAt: month) }
+
+    /// Whether the pair ending at `next` is used: a production pair, or a backtest pair when the
+    /// backtest fit is not kept.
+    func usesPair(endingAt next: Month) -> Bool {
+        settings.isProductionPair(endingAt: next, runMonth: month) || (keptBacktest == nil && settings.isBacktestPair(endingAt: next, runMonth: month))
+    }
 
     /// Whether month m's segment attributes (every t of a backtest pair, and M-1 for the
     /// evaluation) and churn_risk_score (M-1 only) are needed.
@@ -43,42 +77,63 @@ struct ChurnModel {
 
     /// Adds the next month of the window (nil when its customer_360 is not published).
     mutating func add(_ m: Month, _ table: ColumnarTable?) throws {
+        let needs = needs(m)
+        try add(m, table.map { .month(try ChurnMonth(month: m, table: $0, segments: needs.segments, riskScores: needs.riskScores)) } ?? .missing)
+    }
+
+    /// Adds the next month of the window; `kept` is the pair ending at m as an earlier night kept
+    /// it (then it is used instead of one formed from the months). A month given must hold what
+    /// `needs(m)` asks for.
+    mutating func add(_ m: Month, _ input: Input, kept: ChurnPair? = nil) throws {
         precondition(expected.first == m, "months are added in window order")
         expected.removeFirst()
-        guard let table else {
+        var data: ChurnMonth?
+        switch input {
+        case .missing:
             missing.append(m)
-            previous = nil
-            return
+        case .notRead:
+            break
+        case .month(let d):
+            data = d
         }
-        let needs = needs(m)
-        let data = try ChurnMonth(month: m, table: table, segments: needs.segments, riskScores: needs.riskScores)
-        if var t = previous {
-            previous = nil
-            let pair = try ChurnPair(t, data)
-            if settings.isProductionPair(endingAt: m, runMonth: month) { production.append(pair) }
-            if settings.isBacktestPair(endingAt: m, runMonth: month) {
+        var pair = kept
+        var t = previous
+        if pair == nil, let first = t, let data, usesPair(endingAt: m) || m == month {
+            pair = try ChurnPair(first, data)
+            formed(pair!, first)
+        }
+        if let pair, input.isPublished {
+            if settings.isProductionPair(endingAt: m, runMonth: month) {
+                production.append(pair)
+                if countProductionSegments { productionRates.add(pair) }
+            }
+            if keptBacktest == nil && settings.isBacktestPair(endingAt: m, runMonth: month) {
                 backtest.append(pair)
-                segmentRates.add(t, pair)
+                segmentRates.add(pair)
             }
-            if m == month {
-                let keys = t.tieKeys(pair.selected)
-                t.releaseTable()
-                evaluation = (t, pair, keys)
+            if m == month, var first = t {
+                let keys = first.tieKeys(pair.selected)
+                first.releaseTable()
+                evaluation = (first, pair, keys)
             }
         }
+        t = nil
         previous = data
         if m == month { current = data }
     }
 
     /// Fits both models, backtests them against the rule and the segment rates, and renders the tables.
-    func finish() throws -> ChurnOutput {
+    func finish(trace: (String) -> Void = { _ in }) throws -> ChurnOutput {
         precondition(expected.isEmpty, "every month of the window is added before finishing")
         var warnings: [String] = []
         let productionFit = try fit(production)
-        let backtestFit = try fit(backtest)
+        trace("production fit")
+        let backtestFit = try keptBacktest?.fit ?? fit(backtest)
+        let backtestMonths = keptBacktest?.pairMonths ?? backtest.map(\.month)
+        trace(keptBacktest != nil ? "backtest fit (kept)" : "backtest fit")
         if !missing.isEmpty {
             warnings.append("customer_360 missing for \(missing.map(\.description).joined(separator: ", ")): "
-                + "\(production.count) of \(settings.trainMonths) production pairs and \(backtest.count) of \(settings.trainMonths) backtest pairs")
+                + "\(production.count) of \(settings.trainMonths) production pairs and \(backtestMonths.count) of \(settings.trainMonths) backtest pairs")
         }
         if productionFit == nil {
             warnings.append("no production pair (customer_360 of two consecutive months ending by \(month)): churn_score has no rows and churn_coef.coef is empty")
@@ -94,27 +149,30 @@ struct ChurnModel {
         out.churnCoef = coefficients(productionFit, backtestFit)
         var evaluations: [ChurnModelRow] = []
         if let backtestFit {
-            evaluations = try backtestRows(backtestFit)
+            evaluations = try backtestRows(backtestFit, pairs: backtestMonths.count)
             for r in evaluations { r.write(to: &out.churnModel) }
         }
+        trace("backtest")
         var scored = 0
         if let productionFit, let current {
             scored = scores(productionFit, current, into: &out.churnScore)
         }
         out.warnings = warnings
+        out.productionFit = productionFit.map { KeptBacktest(fit: $0, pairMonths: production.map(\.month), rates: productionRates) }
         out.quality = ChurnQuality(
             trainMonths: settings.trainMonths, ridge: settings.ridge, monthsMissing: missing,
-            production: productionFit.map { ChurnFitRecord(production, $0) }, backtest: backtestFit.map { ChurnFitRecord(backtest, $0) },
+            production: productionFit.map { ChurnFitRecord(production.map(\.month), $0) },
+            backtest: backtestFit.map { ChurnFitRecord(backtestMonths, $0) },
             evaluationRows: evaluation?.pair.selected.count ?? 0, evaluationChurners: evaluation?.pair.churners ?? 0, scored: scored,
             auc: evaluations.map { ($0.model, $0.auc) })
         return out
     }
 
     /// The fit over the pairs' rows; nil without a pair.
-    private func fit(_ pairs: [ChurnPair]) throws -> LogisticFit? {
+    private func fit(_ pairs: [ChurnPair]) throws -> ChurnFit? {
         guard !pairs.isEmpty else { return nil }
         do {
-            return try LogisticRegression.fit(pairs.map(\.rows), ridge: settings.ridge)
+            return ChurnFit(try LogisticRegression.fit(pairs.map(\.rows), ridge: settings.ridge))
         } catch {
             throw PanoramaError.runtime("the churn model could not be fitted: \(error)")
         }
@@ -122,7 +180,7 @@ struct ChurnModel {
 
     /// churn_coef: intercept then the features; coef from the production fit, backtest_coef from the
     /// backtest fit; no rows without either.
-    private func coefficients(_ production: LogisticFit?, _ backtest: LogisticFit?) -> CSVWriter {
+    private func coefficients(_ production: ChurnFit?, _ backtest: ChurnFit?) -> CSVWriter {
         var w = CSVWriter(header: ChurnStage.churnCoef.columns)
         guard production != nil || backtest != nil else { return w }
         for (j, feature) in (["intercept"] + ChurnStage.features).enumerated() {
@@ -134,17 +192,17 @@ struct ChurnModel {
 
     /// churn_model's three rows: the backtest fit, the rule (churn_risk_score) and the segment rates,
     /// each scoring M-1's customers that are in M's base with churned_in_month false at M-1.
-    private func backtestRows(_ fit: LogisticFit) throws -> [ChurnModelRow] {
-        let trainRows = backtest.reduce(0) { $0 + $1.selected.count }
+    private func backtestRows(_ fit: ChurnFit, pairs: Int) throws -> [ChurnModelRow] {
+        let trainRows = fit.n
         guard let (m1, pair, keys) = evaluation else {
             return ["learnt", "rule", "segment_rates"].map { model in
-                ChurnModelRow(month: month, model: model, trainPairs: model == "rule" ? nil : backtest.count,
+                ChurnModelRow(month: month, model: model, trainPairs: model == "rule" ? nil : pairs,
                               nTrain: model == "rule" ? nil : trainRows, nEval: 0, churnersEval: 0, auc: nil, topDecileLift: nil)
             }
         }
         let learnt = probabilities(fit, m1, pair.selected)
         let rule = pair.selected.map { m1.riskScores[Int($0)] }
-        let segment = segmentRates.scores(m1, pair.selected)
+        let segment = (keptBacktest?.rates ?? segmentRates).scores(m1, pair.selected)
         let results = try parallelMap(3) { k in
             try ScoreEvaluation(scores: [learnt, rule, segment][k], labels: pair.labels, tieKeys: keys)
         }
@@ -152,14 +210,14 @@ struct ChurnModel {
         // SPEC §5.2: both figures are empty unless the evaluation has churners and non-churners.
         let defined = churners > 0 && churners < n
         return zip(["learnt", "rule", "segment_rates"], results).map { model, e in
-            ChurnModelRow(month: month, model: model, trainPairs: model == "rule" ? nil : backtest.count,
+            ChurnModelRow(month: month, model: model, trainPairs: model == "rule" ? nil : pairs,
                           nTrain: model == "rule" ? nil : trainRows, nEval: n, churnersEval: churners,
                           auc: defined ? e.auc : nil, topDecileLift: defined ? e.topDecileLift : nil)
         }
     }
 
     /// p = 1/(1 + e^−η) with η accumulated feature by feature in SPEC order, for `rows` of month m.
-    private func probabilities(_ fit: LogisticFit, _ m: ChurnMonth, _ rows: [Int32]) -> [Double] {
+    private func probabilities(_ fit: ChurnFit, _ m: ChurnMonth, _ rows: [Int32]) -> [Double] {
         let chunks = (rows.count + ChurnMonth.chunkRows - 1) / ChurnMonth.chunkRows
         let pieces = (try? parallelMap(chunks) { k -> [Double] in
             let range = (k * ChurnMonth.chunkRows)..<min(rows.count, (k + 1) * ChurnMonth.chunkRows)
@@ -178,7 +236,7 @@ struct ChurnModel {
 
     /// churn_score: every customer of M's base not churned in M, by probability (ties by the
     /// smaller customer_id); returns the number of rows.
-    private func scores(_ fit: LogisticFit, _ m: ChurnMonth, into w: inout CSVWriter) -> Int {
+    private func scores(_ fit: ChurnFit, _ m: ChurnMonth, into w: inout CSVWriter) -> Int {
         var rows: [Int32] = []
         rows.reserveCapacity(m.count)
         for i in 0..<m.count where !m.churned[i] { rows.append(Int32(i)) }
@@ -196,12 +254,45 @@ struct ChurnModel {
         }
         let chunks = (order.count + ChurnMonth.chunkRows - 1) / ChurnMonth.chunkRows
         let month = Array(self.month.description.utf8)
+        // Rows are rendered straight into each piece's memory when no id needs quoting (ids never
+        // do as customer360 writes them); otherwise cell by cell.
+        let plain = idBytes.withUnsafeBufferPointer { !CSVWriter.needsQuotes($0) }
+        var longestId = 0
+        for k in 0..<idEnds.count { longestId = max(longestId, idEnds[k] - (k == 0 ? 0 : idEnds[k - 1])) }
+        let rowRoom = month.count + longestId + 24 + 20 + 4
         let pieces = (try? parallelMap(chunks) { k -> CSVWriter in
-            var piece = CSVWriter(header: [])
             let ranks = (k * ChurnMonth.chunkRows)..<min(order.count, (k + 1) * ChurnMonth.chunkRows)
-            piece.reserve(ranks.count * 40)
-            month.withUnsafeBufferPointer { monthText in
+            return month.withUnsafeBufferPointer { monthText in
                 idBytes.withUnsafeBufferPointer { ids in
+                    if plain {
+                        return CSVWriter.rendered(rows: ranks.count, capacity: ranks.count * rowRoom) { out in
+                            var at = 0
+                            // Short copies byte by byte (a memcpy call per cell costs more).
+                            @inline(__always) func copy(_ from: UnsafePointer<UInt8>, _ count: Int) {
+                                for j in 0..<count { out[at + j] = from[j] }
+                                at += count
+                            }
+                            for rank in ranks {
+                                let r = order[rank]
+                                let start = r == 0 ? 0 : idEnds[r - 1]
+                                copy(monthText.baseAddress!, monthText.count)
+                                out[at] = 0x2C
+                                at += 1
+                                copy(ids.baseAddress! + start, idEnds[r] - start)
+                                out[at] = 0x2C
+                                at += 1
+                                at += CSVWriter.write(number: p[r], to: out + at)
+                                out[at] = 0x2C
+                                at += 1
+                                at += CSVWriter.write(integer: rank + 1, to: out + at)
+                                out[at] = 0x0A
+                                at += 1
+                            }
+                            return at
+                        }
+                    }
+                    var piece = CSVWriter(header: [])
+                    piece.reserve(ranks.count * rowRoom)
                     for rank in ranks {
                         let r = order[rank]
                         let start = r == 0 ? 0 : idEnds[r - 1]
@@ -211,9 +302,9 @@ struct ChurnModel {
                         piece.integer(rank + 1)
                         piece.endRow()
                     }
+                    return piece
                 }
             }
-            return piece
         }) ?? []
         w.reserve(pieces.reduce(0) { $0 + $1.bytes.count })
         for piece in pieces { w.append(piece) }
@@ -227,6 +318,16 @@ struct ChurnOutput {
     var churnCoef = CSVWriter(header: ChurnStage.churnCoef.columns)
     var churnScore = CSVWriter(header: ChurnStage.churnScore.columns)
     var warnings: [String] = []
+    /// The production fit with its pairs and their segment counts, for the next night (whose
+    /// backtest fit it is); nil without a production pair.
+    var productionFit: ChurnModel.KeptBacktest?
     var quality = ChurnQuality(trainMonths: 0, ridge: 0, monthsMissing: [], production: nil, backtest: nil, evaluationRows: 0,
                                evaluationChurners: 0, scored: 0, auc: [])
+}
+
+extension ChurnModel.Input {
+    var isPublished: Bool {
+        if case .missing = self { return false }
+        return true
+    }
 }

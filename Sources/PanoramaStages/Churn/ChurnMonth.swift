@@ -213,6 +213,22 @@ struct ChurnMonth {
         self.riskScores = risk
     }
 
+    /// A month as the churn cache kept it (`table` holds only customer_id).
+    init(month: Month, table: ColumnarTable, count: Int, idsAscending: Bool, idsStrictlyAscending: Bool, churned: [Bool],
+         bits: [UInt16], numbers: [Double], segmentCodes: [UInt8], segmentValues: [[String]], riskScores: [Double]) {
+        self.month = month
+        self.table = table
+        self.count = count
+        self.idsAscending = idsAscending
+        self.idsStrictlyAscending = idsStrictlyAscending
+        self.churned = churned
+        self.bits = bits
+        self.numbers = numbers
+        self.segmentCodes = segmentCodes
+        self.segmentValues = segmentValues
+        self.riskScores = riskScores
+    }
+
     /// Frees the partition's bytes (the features stay).
     mutating func releaseTable() { table = nil }
 

@@ -6,12 +6,15 @@ import PanoramaStats
 struct ChurnPair {
     /// t, the month the features come from.
     let month: Month
-    /// The rows of t used, in t's row order.
+    /// The rows of t used, in t's row order (empty for a pair kept by an earlier night).
     let selected: [Int32]
-    /// y of each selected row.
+    /// y of each training row (empty for a pair kept by an earlier night).
     let labels: [Bool]
     /// The rows packed for the fit.
     let rows: LogisticRows
+    /// The training rows counted by their segment attributes in month t; nil when t was read
+    /// without them.
+    let rates: SegmentRates?
 
     init(_ t: ChurnMonth, _ next: ChurnMonth) throws {
         precondition(next.month == t.month.next, "a pair is two consecutive months")
@@ -36,11 +39,21 @@ struct ChurnPair {
         month = t.month
         self.selected = selected
         self.labels = labels
+        rates = t.segmentCodes.isEmpty ? nil : SegmentRates(t, selected, labels)
         do {
             rows = try LogisticRows(y: labels, bits: bits, numbers: numbers, numericCount: width, predictors: ChurnFeatures.predictors)
         } catch {
             throw PanoramaError.runtime("customer_360 of \(t.month) gives features the churn model cannot use (\(error)); re-run customer360 for \(t.month)")
         }
+    }
+
+    /// A pair kept by an earlier night: its packed rows and segment counts.
+    init(kept month: Month, rows: LogisticRows, rates: SegmentRates?) {
+        self.month = month
+        selected = []
+        labels = []
+        self.rows = rows
+        self.rates = rates
     }
 
     var churners: Int { rows.events }
@@ -52,24 +65,57 @@ struct SegmentRates {
     /// Per attribute, each value seen with its training rows and churners, in first-seen order.
     private(set) var counts: [[(value: String, rows: Int, churners: Int)]] = Array(repeating: [], count: ChurnSegments.count)
 
-    /// Counts the training rows of one backtest pair by their attribute values in month t.
-    mutating func add(_ t: ChurnMonth, _ pair: ChurnPair) {
+    init() {}
+
+    /// The rows `selected` of month t (with their labels) counted by their attribute values.
+    init(_ t: ChurnMonth, _ selected: [Int32], _ labels: [Bool]) {
         let width = ChurnSegments.count
         for a in 0..<width {
             var rows = [Int](repeating: 0, count: t.segmentValues[a].count)
             var churners = rows
-            for (k, i) in pair.selected.enumerated() {
+            for (k, i) in selected.enumerated() {
                 let code = Int(t.segmentCodes[Int(i) * width + a])
                 rows[code] += 1
-                if pair.labels[k] { churners[code] += 1 }
+                if labels[k] { churners[code] += 1 }
             }
             for (code, value) in t.segmentValues[a].enumerated() where rows[code] > 0 {
+                counts[a].append((value, rows[code], churners[code]))
+            }
+        }
+    }
+
+    /// Adds a pair's counts (the pair's month must have been read with its segment attributes).
+    mutating func add(_ pair: ChurnPair) {
+        precondition(pair.rates != nil, "the pair's month was read with its segment attributes")
+        merge(pair.rates!)
+    }
+
+    /// Adds another set of counts; values new here are appended in the other's order.
+    mutating func merge(_ other: SegmentRates) {
+        for a in 0..<ChurnSegments.count {
+            for (value, rows, churners) in other.counts[a] {
                 if let e = counts[a].firstIndex(where: { $0.value == value }) {
-                    counts[a][e].rows += rows[code]
-                    counts[a][e].churners += churners[code]
+                    counts[a][e].rows += rows
+                    counts[a][e].churners += churners
                 } else {
-                    counts[a].append((value, rows[code], churners[code]))
+                    counts[a].append((value, rows, churners))
                 }
+            }
+        }
+    }
+
+    /// The counts as kept with a fit (per attribute, `[value, rows, churners]` in first-seen order).
+    var json: JSONValue {
+        .array(counts.map { .array($0.map { .array([.string($0.value), .int($0.rows), .int($0.churners)]) }) })
+    }
+
+    init?(json: JSONValue?) {
+        guard let attributes = json?.arrayValue, attributes.count == ChurnSegments.count else { return nil }
+        for (a, entries) in attributes.enumerated() {
+            for e in entries.arrayValue ?? [] {
+                guard let cells = e.arrayValue, cells.count == 3, let value = cells[0].stringValue, let rows = cells[1].intValue,
+                      let churners = cells[2].intValue, rows > 0, churners >= 0, churners <= rows else { return nil }
+                counts[a].append((value, rows, churners))
             }
         }
     }

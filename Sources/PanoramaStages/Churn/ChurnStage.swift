@@ -38,32 +38,92 @@ extension ChurnStage: StageKind {
         // customer_360 of M is the population scored; without it nothing here means anything.
         guard io.has(Customer360Stage.customer360, month) else { throw io.missing(Customer360Stage.customer360, month) }
 
-        // Oldest first, two published months per parallel read (reading and hashing a file run on
-        // one core each; parsing uses all of them); only the month before a batch is still held for
-        // its pair, so at most three partitions are in memory.
-        var model = ChurnModel(month: month, settings: settings)
+        // What earlier nights kept (ChurnCache): the training rows of earlier pairs, M-1's features,
+        // and M-1's production fit, which is this run's backtest fit. Not in bucket runs (a bucket's
+        // customer_360 is not the month's).
+        let cache = io.bucket == nil ? ChurnCache(warehouse: io.warehouseRoot, program: StageFingerprint.currentProgram) : nil
+        let history = try ChurnHistory(month: month, settings: settings, io: io, cache: cache)
+        io.log.trace("churn", "kept pairs \(history.keptPairs.count)", since: clock)
+        let keys = history.keys
+        var model = ChurnModel(month: month, settings: settings, keptBacktest: history.keptBacktest, countProductionSegments: cache != nil)
+        // Kept files are written on a background thread while the stage goes on.
+        let writer = ChurnCacheWriter()
+        defer { _ = writer.finish() }
+        model.formed = { pair, t in
+            guard let cache, let a = keys[t.month], let b = keys[t.month.next], t.month.next > month.adding(-settings.trainMonths) else { return }
+            writer.submit { cache.keep(pair, a, b) }
+        }
+
+        // Oldest first. Months read from customer_360 go two per parallel read (reading and hashing
+        // a file run on one core each; parsing uses all of them); only the month before a batch is
+        // still held for its pair, so at most three partitions are in memory.
         var batch: [Month] = []
         func flush() throws {
+            guard !batch.isEmpty else { return }
+            // Months that are kept (M-1 and M) are read with every column the cache holds.
             let tables = try io.read(batch.map {
-                PartitionRequest(Customer360Stage.customer360, $0, columns: model.columns($0), required: $0 == month)
+                PartitionRequest(Customer360Stage.customer360, $0, columns: keys[$0] != nil ? ChurnMonth.columns : model.columns($0),
+                                 required: $0 == month)
             })
-            for (m, table) in zip(batch, tables) { try model.add(m, table) }
+            for (m, table) in zip(batch, tables) {
+                guard let table else {
+                    try model.add(m, .missing)
+                    continue
+                }
+                let data: ChurnMonth
+                if let key = keys[m], let cache {
+                    let extracted = try ChurnMonth(month: m, table: table, segments: true, riskScores: true)
+                    if m >= month.previous { writer.submit { cache.keep(extracted, key) } }
+                    data = extracted
+                } else {
+                    let needs = model.needs(m)
+                    data = try ChurnMonth(month: m, table: table, segments: needs.segments, riskScores: needs.riskScores)
+                }
+                try model.add(m, .month(data), kept: history.keptPairs[m])
+            }
+            io.log.trace("churn", "read \(batch)", since: clock)
             batch = []
         }
-        for m in model.window {
+        for m in history.window {
+            guard history.published.contains(m) else {
+                try flush()
+                try model.add(m, .missing)
+                continue
+            }
+            if let entry = history.entries[m], m != month {
+                if !history.needsMonth(m) {
+                    try flush()
+                    io.noteRead(entry)
+                    try model.add(m, .notRead, kept: history.keptPairs[m])
+                    continue
+                }
+                if let kept = cache?.features(keys[m]!) {
+                    try flush()
+                    io.noteRead(entry)
+                    try model.add(m, .month(kept), kept: history.keptPairs[m])
+                    io.log.trace("churn", "kept features of \(m)", since: clock)
+                    continue
+                }
+            }
             batch.append(m)
-            if batch.filter({ io.has(Customer360Stage.customer360, $0) }).count == 2 { try flush() }
+            if batch.count == 2 { try flush() }
         }
-        if !batch.isEmpty { try flush() }
-        io.log.trace("churn", "read", since: clock)
-        let out = try model.finish()
-        io.log.trace("churn", "fit", since: clock)
+        try flush()
+        let out = try model.finish(trace: { io.log.trace("churn", $0, since: clock) })
+        io.log.trace("churn", "scores", since: clock)
         try io.publish([
             TableOutput(churnModel, out.churnModel),
             TableOutput(churnCoef, out.churnCoef),
             TableOutput(churnScore, out.churnScore),
         ])
         io.log.trace("churn", "publish", since: clock)
+        if let cache, let kept = out.productionFit, let productionKeys = history.pairKeys(history.productionPairs) {
+            writer.submit { cache.keep(kept, productionKeys, ridge: settings.ridge) }
+        }
+        // The cache only saves time: a failure to keep is said on stderr, not recorded as a warning.
+        for note in writer.finish() { io.log.warning(month, io.stage.id, note) }
+        cache?.prune(after: month, trainMonths: settings.trainMonths)
+        io.log.trace("churn", "cache kept", since: clock)
         report.warnings = out.warnings
         report.quality = out.quality.json
         report.summary = out.quality.summary
@@ -108,9 +168,9 @@ public struct ChurnFitRecord: Sendable, Equatable {
         self.warnings = warnings
     }
 
-    init(_ pairs: [ChurnPair], _ fit: LogisticFit) {
-        self.init(pairs: pairs.map { "\($0.month)/\($0.month.next)" }, rows: fit.n, churners: fit.events,
-                  iterations: fit.iterations, converged: fit.converged, warnings: fit.warnings.map(\.description))
+    init(_ months: [Month], _ fit: ChurnFit) {
+        self.init(pairs: months.map { "\($0)/\($0.next)" }, rows: fit.n, churners: fit.events,
+                  iterations: fit.iterations, converged: fit.converged, warnings: fit.warnings)
     }
 
     var json: JSONValue {
