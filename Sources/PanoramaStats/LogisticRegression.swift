@@ -411,6 +411,9 @@ struct NewtonPasses {
         var s = ChunkSums(patterns: patterns, numeric: 4)
         let extremeBound = 10 * Double.ulpOfOne
         let nb = SIMD4<Double>(numericBeta[0], numericBeta[1], numericBeta[2], numericBeta[3])
+        // At β = 0 (the first pass of every fit) every η is 0: e = 1, p = ½, w = ¼, exactly what the
+        // exp and divide would give, so they are skipped.
+        let atZero = nb == SIMD4() && patternEta.allSatisfy { $0 == 0 }
         var rx = SIMD4<Double>(), h0 = SIMD4<Double>(), h1 = SIMD4<Double>(), h2 = SIMD4<Double>(), h3 = SIMD4<Double>()
         // ln p = y·η − max(η, 0) − ln(1 + e^−|η|): the linear part summed per row, the logarithms
         // as the log of a product of 32 factors in (1, 2] (one log instead of 32).
@@ -470,7 +473,7 @@ struct NewtonPasses {
                             eta[l] = a + (nb23 * row23(k + l)).sum()
                             event[l] = y[k + l] == 1 ? 1 : 0
                         }
-                        let b = Self.block(eta, event, extremeBound)
+                        let b = atZero ? Self.blockAtZero(event) : Self.block(eta, event, extremeBound)
                         add(b)
                         let w = b.w, r = b.r
                         sw += w.sum()
@@ -508,7 +511,7 @@ struct NewtonPasses {
                             eta[l] = a + (nb * row(k + l)).sum()
                             event[l] = y[k + l] == 1 ? 1 : 0
                         }
-                        let b = Self.block(eta, event, extremeBound)
+                        let b = atZero ? Self.blockAtZero(event) : Self.block(eta, event, extremeBound)
                         add(b)
                         let w = b.w, r = b.r
                         sw += w.sum()
@@ -564,6 +567,12 @@ struct NewtonPasses {
         var linear: Double
         var product: Double
         var extreme: Int
+    }
+
+    /// `block` for η = 0, bit for bit: e = 1, 1 + e = 2, p = ½, w = ¼, r = y − ½, no linear part.
+    @inline(__always)
+    static func blockAtZero(_ event: SIMD8<Double>) -> BlockTerms {
+        BlockTerms(w: SIMD8(repeating: 0.25), r: event - 0.5, linear: 0, product: 256, extreme: 0)
     }
 
     /// e^−|η|, p, w, r and the log-likelihood terms of eight rows (one vector exp and divide).

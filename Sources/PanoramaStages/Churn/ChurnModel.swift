@@ -236,7 +236,7 @@ struct ChurnModel {
 
     /// churn_score: every customer of M's base not churned in M, by probability (ties by the
     /// smaller customer_id); returns the number of rows.
-    private func scores(_ fit: ChurnFit, _ m: ChurnMonth, into w: inout CSVWriter) -> Int {
+    private func scores(_ fit: ChurnFit, _ m: ChurnMonth, into pieces: inout [CSVWriter]) -> Int {
         var rows: [Int32] = []
         rows.reserveCapacity(m.count)
         for i in 0..<m.count where !m.churned[i] { rows.append(Int32(i)) }
@@ -260,7 +260,7 @@ struct ChurnModel {
         var longestId = 0
         for k in 0..<idEnds.count { longestId = max(longestId, idEnds[k] - (k == 0 ? 0 : idEnds[k - 1])) }
         let rowRoom = month.count + longestId + 24 + 20 + 4
-        let pieces = (try? parallelMap(chunks) { k -> CSVWriter in
+        pieces = (try? parallelMap(chunks) { k -> CSVWriter in
             let ranks = (k * ChurnMonth.chunkRows)..<min(order.count, (k + 1) * ChurnMonth.chunkRows)
             return month.withUnsafeBufferPointer { monthText in
                 idBytes.withUnsafeBufferPointer { ids in
@@ -306,8 +306,6 @@ struct ChurnModel {
                 }
             }
         }) ?? []
-        w.reserve(pieces.reduce(0) { $0 + $1.bytes.count })
-        for piece in pieces { w.append(piece) }
         return order.count
     }
 }
@@ -316,7 +314,8 @@ struct ChurnModel {
 struct ChurnOutput {
     var churnModel = CSVWriter(header: ChurnStage.churnModel.columns)
     var churnCoef = CSVWriter(header: ChurnStage.churnCoef.columns)
-    var churnScore = CSVWriter(header: ChurnStage.churnScore.columns)
+    /// churn_score's rows in order, in pieces (streamed to the partition, never joined in memory).
+    var churnScore: [CSVWriter] = []
     var warnings: [String] = []
     /// The production fit with its pairs and their segment counts, for the next night (whose
     /// backtest fit it is); nil without a production pair.

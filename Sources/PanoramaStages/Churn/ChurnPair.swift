@@ -29,19 +29,26 @@ struct ChurnPair {
             selected.append(Int32(i))
             labels.append(next.churned[Int(match[i])])
         }
-        let width = ChurnFeatures.numericCount
-        var bits = [UInt16](repeating: 0, count: selected.count)
-        var numbers = [Double](repeating: 0, count: selected.count * width)
-        for (k, i) in selected.enumerated() {
-            bits[k] = t.bits[Int(i)]
-            for c in 0..<width { numbers[k * width + c] = t.numbers[Int(i) * width + c] }
-        }
         month = t.month
         self.selected = selected
         self.labels = labels
-        rates = t.segmentCodes.isEmpty ? nil : SegmentRates(t, selected, labels)
+        // The segment counts and the packed rows are independent: one core each.
+        enum Part { case rates(SegmentRates?), rows(Result<LogisticRows, Error>) }
+        let parts = try parallelMap(2) { k -> Part in
+            if k == 0 { return .rates(t.segmentCodes.isEmpty ? nil : SegmentRates(t, selected, labels)) }
+            let width = ChurnFeatures.numericCount
+            var bits = [UInt16](repeating: 0, count: selected.count)
+            var numbers = [Double](repeating: 0, count: selected.count * width)
+            for (r, i) in selected.enumerated() {
+                bits[r] = t.bits[Int(i)]
+                for c in 0..<width { numbers[r * width + c] = t.numbers[Int(i) * width + c] }
+            }
+            return .rows(Result { try LogisticRows(y: labels, bits: bits, numbers: numbers, numericCount: width, predictors: ChurnFeatures.predictors) })
+        }
+        guard case .rates(let rates) = parts[0], case .rows(let rows) = parts[1] else { preconditionFailure("two parts in order") }
+        self.rates = rates
         do {
-            rows = try LogisticRows(y: labels, bits: bits, numbers: numbers, numericCount: width, predictors: ChurnFeatures.predictors)
+            self.rows = try rows.get()
         } catch {
             throw PanoramaError.runtime("customer_360 of \(t.month) gives features the churn model cannot use (\(error)); re-run customer360 for \(t.month)")
         }

@@ -111,10 +111,12 @@ extension ChurnStage: StageKind {
         try flush()
         let out = try model.finish(trace: { io.log.trace("churn", $0, since: clock) })
         io.log.trace("churn", "scores", since: clock)
+        let scores = try io.partitionWriter(churnScore)
+        for piece in out.churnScore { try scores.append(rowsFrom: piece) }
         try io.publish([
             TableOutput(churnModel, out.churnModel),
             TableOutput(churnCoef, out.churnCoef),
-            TableOutput(churnScore, out.churnScore),
+            TableOutput(scores),
         ])
         io.log.trace("churn", "publish", since: clock)
         if let cache, let kept = out.productionFit, let productionKeys = history.pairKeys(history.productionPairs) {
