@@ -107,7 +107,9 @@ public enum KPIStage: StageKind {
     public static func run(_ settings: Settings, _ io: StageIO) throws -> StageReport {
         let m = io.month
         var report = StageReport()
+        let clock = ContinuousClock.now
         let c360 = try io.require(Customer360Stage.customer360, m, columns: KPIRollup.customerColumns)
+        io.log.trace("kpi", "read customer_360", since: clock)
         let surveys = try io.require(CleanseStage.factSurvey, m, columns: KPIRollup.surveyColumns)
         let complaints = try io.require(CleanseStage.factComplaint, m, columns: KPIRollup.complaintColumns)
         let previous = try io.read(kpi, m.previous)
@@ -125,12 +127,15 @@ public enum KPIStage: StageKind {
             retentionNote = "no hv_retention rows: customer_360 for the snapshot month \(s) is missing (run customer360 for \(s), or set retention_snapshot)"
         }
         if snapshot == nil { report.warnings.append(retentionNote) }
+        io.log.trace("kpi", "read", since: clock)
         let out = try KPIRollup(settings: settings).run(KPIInputs(month: m, customer360: c360, surveys: surveys, complaints: complaints,
                                                                   previous: previous, snapshot: snapshot))
         if !out.previousHasStdErr {
             report.warnings.append("kpi of \(m.previous) was written before std_err: nps, arpu, sat_index and sat_* have no p-value this month (re-run kpi for \(m.previous) to fill them)")
         }
+        io.log.trace("kpi", "rollup", since: clock)
         try io.publish([TableOutput(kpi, out.csv), TableOutput(kpiChange, out.changeCSV)])
+        io.log.trace("kpi", "publish", since: clock)
         let quality = KPIQuality(rows: out.rows, changeRows: out.changes.count, retentionSnapshot: s, hvRetention: retentionNote)
         report.quality = quality.json
         report.summary = "\(out.rows.count) kpi rows, \(quality.alerts) alerts (\(quality.confirmed) confirmed), \(out.changes.count) kpi_change rows"
