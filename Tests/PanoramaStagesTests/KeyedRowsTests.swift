@@ -48,7 +48,7 @@ struct KeyedRowsTests {
         }
     }
 
-    @Test("a join of two tables is the same row for row whether either side is sorted, in one chunk or many")
+    @Test("a join of two tables is the same row for row whether either side is sorted, in one chunk or many, probes in key order or not")
     func joins() {
         let sorted = Self.ids(70_000), shuffled = Self.ids(70_000, shuffled: true), small = Self.ids(500, shuffled: true)
         let repeated = Self.ids(1_000, repeatThird: true)
@@ -57,6 +57,7 @@ struct KeyedRowsTests {
             let first = Self.firstRows(right)
             let expected = (0..<left.rowCount).map { Int32(first[left.string($0, 0)] ?? -1) }
             #expect(KeyedRows(right, column: 0).matches(left, 0) == expected)
+            #expect(KeyedRows(right, column: 0).matchesInKeyOrder(left, 0) == expected)
         }
     }
 

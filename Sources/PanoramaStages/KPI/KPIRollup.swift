@@ -170,8 +170,11 @@ public struct KPIRollup {
         let sDims = try SurveyDimension.allCases.map { try s.column($0.rawValue) }
         var answered: [Int] = [], scores = [Int](repeating: 0, count: sDims.count)
         answered.reserveCapacity(sDims.count)
+        // Each response's customer_360 row, found in customer_id order (the responses come by date).
+        let surveyRows = customers.matchesInKeyOrder(s, sCustomer)
         for r in 0..<s.rowCount {
-            guard let row = customers.row(s.bytes(r, sCustomer)), let nps = s.int(r, sNps) else { continue }
+            let row = Int(surveyRows[r])
+            guard row >= 0, let nps = s.int(r, sNps) else { continue }
             let overall = s.int(r, sOverall)
             answered.removeAll(keepingCapacity: true)
             for (i, column) in sDims.enumerated() {
@@ -186,8 +189,10 @@ public struct KPIRollup {
 
         let k = input.complaints
         let kCustomer = try k.column("customer_id"), kOpened = try k.column("opened_at"), kClosed = try k.column("closed_at")
+        let complaintRows = customers.matchesInKeyOrder(k, kCustomer)
         for r in 0..<k.rowCount {
-            guard let row = customers.row(k.bytes(r, kCustomer)) else { continue }
+            let row = Int(complaintRows[r])
+            guard row >= 0 else { continue }
             var within = false
             if let o = ValueParser.dateTime(bytes: k.bytes(r, kOpened)), let cl = ValueParser.dateTime(bytes: k.bytes(r, kClosed)) {
                 within = cl.seconds - o.seconds <= 48 * 3600
