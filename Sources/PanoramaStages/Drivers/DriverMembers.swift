@@ -44,12 +44,13 @@ public struct DriverMembers: Sendable, Equatable {
     public static func read(customer360 table: ColumnarTable, respondents: Set<String>) throws -> [String: DriverMembers] {
         let id = try table.column("customer_id")
         let columns = DriverSegmentDimension.allCases.map { table.header.firstIndex(of: $0.rawValue) }
-        let rows = KeyedRows(table, column: id)
+        var cursor = KeyedRows.Cursor(KeyedRows(table, column: id))
         var out: [String: DriverMembers] = [:]
         out.reserveCapacity(respondents.count)
-        for customer in respondents {
+        // In key order (code points, as the partition is sorted), so the cursor walks forward.
+        for customer in respondents.sorted(by: codePointLess) {
             var key = customer
-            guard let r = key.withUTF8({ rows.row($0) }) else { continue }
+            guard let r = key.withUTF8({ cursor.row($0) }) else { continue }
             func text(_ d: DriverSegmentDimension) -> String {
                 columns[DriverSegmentDimension.allCases.firstIndex(of: d)!].map { table.string(r, $0) } ?? ""
             }
