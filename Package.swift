@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "PanoramaConfigTests", dependencies: ["PanoramaConfig"]),
         .testTarget(name: "PanoramaGenerateTests", dependencies: ["PanoramaGenerate", "PanoramaCore"]),
         // The R data sets (attitude, mtcars, swiss) and their published figures are committed here.
-        .testTarget(name: "PanoramaStatsTests", dependencies: ["PanoramaStats"], resources: [.copy("Resources")]),
+        .testTarget(name: "PanoramaStatsTests", dependencies: ["PanoramaStats", "PanoramaTestSupport"], resources: [.copy("Resources")]),
         .testTarget(name: "PanoramaStagesTests",
                     dependencies: ["PanoramaStages", "PanoramaEngine", "PanoramaGenerate", "PanoramaTestSupport"]),
         .testTarget(name: "PanoramaEngineTests",

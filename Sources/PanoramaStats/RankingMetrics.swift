@@ -147,25 +147,37 @@ enum RadixSort {
         let n = keys.count
         guard n > 1 else { return }
         var next = [UInt64](repeating: 0, count: n)
-        let bits = 11, mask: UInt64 = (1 << 11) - 1
-        var counts = [Int](repeating: 0, count: 1 << bits)
-        for shift in stride(from: 0, to: 64, by: bits) {
-            for k in 0..<counts.count { counts[k] = 0 }
-            for key in keys { counts[Int((key >> UInt64(shift)) & mask)] += 1 }
-            if counts.contains(n) { continue }
-            var sum = 0
-            for k in 0..<counts.count {
-                let c = counts[k]
-                counts[k] = sum
-                sum += c
-            }
+        var counts = [Int](repeating: 0, count: 1 << digitBits)
+        for shift in stride(from: 0, to: 64, by: digitBits) where offsets(keys, shift, &counts) {
             for key in keys {
-                let digit = Int((key >> UInt64(shift)) & mask)
+                let digit = Self.digit(key, shift)
                 next[counts[digit]] = key
                 counts[digit] += 1
             }
             swap(&keys, &next)
         }
+    }
+
+    /// 11 bits a pass: 2,048 counts, which stay in the first-level cache.
+    static var digitBits: Int { 11 }
+
+    @inline(__always)
+    static func digit(_ key: UInt64, _ shift: Int) -> Int { Int(truncatingIfNeeded: (key &>> UInt64(truncatingIfNeeded: shift)) & 0x7FF) }
+
+    /// Fills `counts` with where each digit's keys start in the next order; false when every key
+    /// has the same digit (the pass would change nothing).
+    @inline(__always)
+    static func offsets(_ keys: [UInt64], _ shift: Int, _ counts: inout [Int]) -> Bool {
+        for k in 0..<counts.count { counts[k] = 0 }
+        for key in keys { counts[digit(key, shift)] += 1 }
+        if counts.contains(keys.count) { return false }
+        var sum = 0
+        for k in 0..<counts.count {
+            let c = counts[k]
+            counts[k] = sum
+            sum += c
+        }
+        return true
     }
 
     /// Reorders `rows` (indices into `keys`) by ascending key, keeping the order of equal keys.
@@ -175,20 +187,10 @@ enum RadixSort {
         var current = rows.map { keys[Int($0)] }
         var nextKeys = [UInt64](repeating: 0, count: n)
         var nextRows = [Int32](repeating: 0, count: n)
-        let bits = 11, mask: UInt64 = (1 << 11) - 1
-        var counts = [Int](repeating: 0, count: 1 << bits)
-        for shift in stride(from: 0, to: 64, by: bits) {
-            for k in 0..<counts.count { counts[k] = 0 }
-            for key in current { counts[Int((key >> UInt64(shift)) & mask)] += 1 }
-            if counts.contains(n) { continue }
-            var sum = 0
-            for k in 0..<counts.count {
-                let c = counts[k]
-                counts[k] = sum
-                sum += c
-            }
+        var counts = [Int](repeating: 0, count: 1 << digitBits)
+        for shift in stride(from: 0, to: 64, by: digitBits) where offsets(current, shift, &counts) {
             for i in 0..<n {
-                let digit = Int((current[i] >> UInt64(shift)) & mask)
+                let digit = Self.digit(current[i], shift)
                 let at = counts[digit]
                 counts[digit] = at + 1
                 nextKeys[at] = current[i]

@@ -323,18 +323,6 @@ struct KPITestRuleTests {
 
 @Suite("Standard errors from one-pass sums (SPEC §4.1)")
 struct KPIStandardErrorTests {
-    /// A small deterministic generator (SplitMix64), so the test data are the same on every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// sat_index's std_err the direct way: means first, then every survey's uᵣ, then √(n/(n−1)·Σuᵣ²).
     func twoPass(_ surveys: [[Int?]]) -> Double? {
         let w = KPICatalogue.satWeights

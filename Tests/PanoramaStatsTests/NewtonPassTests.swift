@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PanoramaTestSupport
 @testable import PanoramaStats
 
 /// The fast paths under the churn model's fit: the eight-lane exp, the four-column Newton pass with
@@ -7,22 +8,9 @@ import Testing
 /// and the key-only radix sort. Each is checked against the plain computation it replaces.
 @Suite("Newton pass fast paths agree with the plain computation")
 struct NewtonPassTests {
-    /// A small deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
-
     @Test("e^x for x ≤ 0 within 2 ulp of the C library, 0 below the subnormals, NaN for NaN")
     func vectorExp() {
-        var random = Random(state: 1)
+        var random = SplitMix(state: 1)
         var worst = 0.0
         for _ in 0..<40_000 {
             var x = SIMD8<Double>()
@@ -50,7 +38,7 @@ struct NewtonPassTests {
     /// Rows like the churn model's: three indicator bits, four numbers of which the first two are
     /// 0 for most rows (complaint counts) and the others continuous.
     func churnLikeRows(_ n: Int, seed: UInt64) -> (y: [Bool], x: [[Double]]) {
-        var random = Random(state: seed)
+        var random = SplitMix(state: seed)
         var x = [[Double]](repeating: [], count: 7)
         var y: [Bool] = []
         for _ in 0..<n {
@@ -121,7 +109,7 @@ struct NewtonPassTests {
 
     @Test("keys sorted on their own come out as a comparison sort puts them")
     func sortKeys() {
-        var random = Random(state: 3)
+        var random = SplitMix(state: 3)
         for n in [0, 1, 2, 100, 5_000] {
             // Few distinct high digits and many repeats, as probabilities and integer scores give.
             var keys = (0..<n).map { _ in random.next() % 3 == 0 ? random.next() % 50 : random.next() >> UInt64(random.next() % 40) }

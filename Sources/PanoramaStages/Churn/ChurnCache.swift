@@ -240,36 +240,16 @@ struct ChurnCache {
         }
     }
 
-    /// Writes a temporary file beside `path` and renames it over `path`: a reader sees the old file or
-    /// the new one. Not synced to disk — a file torn by a power cut fails its checksum and is a miss.
+    /// Writes `bytes` as they are (no checksum), like `writeStreaming`.
     static func write(_ bytes: [UInt8], to path: String) throws {
-        try FileIO.makeDirectory((path as NSString).deletingLastPathComponent)
-        let tmp = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw PanoramaError.runtime("cannot write \(tmp): \(String(cString: strerror(errno)))") }
-        var written = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { failure = n < 0 ? errno : EIO; break }
-                written += n
-            }
-        }
-        close(fd)
-        // The engine's rename (a fault-injection point of the publish) is not used: the cache is
-        // not part of any publish.
-        if failure != 0 || Foundation.rename(tmp, path) != 0 {
-            let reason = String(cString: strerror(failure != 0 ? failure : errno))
-            unlink(tmp)
-            throw PanoramaError.runtime("cannot write \(path): \(reason)")
-        }
+        try writeStreaming(to: path, checksummed: false) { try $0.write(bytes) }
     }
 
     /// Streams a file through `body` to a temporary file beside `path`, ends it with the checksum of
-    /// everything before it, and renames it over `path` (not synced, like `write`).
-    static func writeStreaming(to path: String, _ body: (inout CacheFileWriter) throws -> Void) throws {
+    /// everything before it (when `checksummed`), and renames it over `path`: a reader sees the old
+    /// file or the new one. Not synced to disk — a file torn by a power cut fails its checksum
+    /// (or, for a fit, its parse) and is a miss.
+    static func writeStreaming(to path: String, checksummed: Bool = true, _ body: (inout CacheFileWriter) throws -> Void) throws {
         try FileIO.makeDirectory((path as NSString).deletingLastPathComponent)
         let tmp = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -277,7 +257,7 @@ struct ChurnCache {
         var out = CacheFileWriter(fd: fd, path: tmp)
         do {
             try body(&out)
-            try out.finish()
+            if checksummed { try out.finish() }
             close(fd)
         } catch {
             close(fd)

@@ -43,11 +43,9 @@ struct ChurnHistory {
         for (t, pair) in zip(keepable, found) { if let pair { keptPairs[t.next] = pair } }
     }
 
-    /// Whether the pair ending at `next` is used: a production pair, or a backtest pair when the
-    /// backtest fit is not kept (as `ChurnModel.usesPair`).
+    /// Whether the pair ending at `next` is used (see `ChurnSettings.usesPair`).
     func usesPair(endingAt next: Month) -> Bool {
-        settings.isProductionPair(endingAt: next, runMonth: month)
-            || (keptBacktest == nil && settings.isBacktestPair(endingAt: next, runMonth: month))
+        settings.usesPair(endingAt: next, runMonth: month, backtestKept: keptBacktest != nil)
     }
 
     /// The months t of the pairs (t, t+1) that `isPair(t+1)` selects and whose months are both published.

@@ -62,7 +62,7 @@ struct ChurnModel {
     /// Whether the pair ending at `next` is used: a production pair, or a backtest pair when the
     /// backtest fit is not kept.
     func usesPair(endingAt next: Month) -> Bool {
-        settings.isProductionPair(endingAt: next, runMonth: month) || (keptBacktest == nil && settings.isBacktestPair(endingAt: next, runMonth: month))
+        settings.usesPair(endingAt: next, runMonth: month, backtestKept: keptBacktest != nil)
     }
 
     /// Whether month m's segment attributes (every t of a backtest pair, and M-1 for the

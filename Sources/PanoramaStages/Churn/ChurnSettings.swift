@@ -34,6 +34,12 @@ public struct ChurnSettings: Sendable, Equatable {
         next <= month.previous && next > month.adding(-trainMonths - 1)
     }
 
+    /// Whether run month `month` uses the pair ending at `next`: a production pair, or a backtest
+    /// pair unless the backtest fit was kept by the night before (then its pairs are not needed).
+    func usesPair(endingAt next: Month, runMonth month: Month, backtestKept: Bool) -> Bool {
+        isProductionPair(endingAt: next, runMonth: month) || (!backtestKept && isBacktestPair(endingAt: next, runMonth: month))
+    }
+
     /// Problems with the settings, each a sentence a person can act on (empty when valid).
     public func problems() -> [String] {
         var out: [String] = []
