@@ -21,6 +21,13 @@ public func parallelMap<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T
     return try results.map { try $0!.get() }
 }
 
+/// Runs `first` and `second` at the same time (on two cores when there are two) and returns both
+/// results; an error from either is thrown after both have finished.
+public func concurrently<A, B>(_ first: () throws -> A, _ second: () throws -> B) throws -> (A, B) {
+    let results = try parallelMap(2) { k -> Any in k == 0 ? try first() : try second() }
+    return (results[0] as! A, results[1] as! B)
+}
+
 /// Hands worker threads disjoint result slots and the read-only work closure.
 private struct WorkerBox<T>: @unchecked Sendable {
     let slots: UnsafeMutableBufferPointer<Result<T, Error>?>

@@ -146,6 +146,11 @@ enum RadixSort {
     static func sortKeys(_ keys: inout [UInt64]) {
         let n = keys.count
         guard n > 1 else { return }
+        if n >= splitThreshold {
+            var none: [Int32] = []
+            sortSplit(&keys, &none, carryingRows: false)
+            return
+        }
         var next = [UInt64](repeating: 0, count: n)
         var counts = [Int](repeating: 0, count: 1 << digitBits)
         for shift in stride(from: 0, to: 64, by: digitBits) where offsets(keys, shift, &counts) {
@@ -185,6 +190,10 @@ enum RadixSort {
         let n = rows.count
         guard n > 1 else { return }
         var current = rows.map { keys[Int($0)] }
+        if n >= splitThreshold {
+            sortSplit(&current, &rows, carryingRows: true)
+            return
+        }
         var nextKeys = [UInt64](repeating: 0, count: n)
         var nextRows = [Int32](repeating: 0, count: n)
         var counts = [Int](repeating: 0, count: 1 << digitBits)
@@ -198,6 +207,132 @@ enum RadixSort {
             }
             swap(&current, &nextKeys)
             swap(&rows, &nextRows)
+        }
+    }
+
+    /// From this many keys on, a sort splits first (`sortSplit`).
+    static var splitThreshold: Int { 1 << 15 }
+
+    /// A large sort in two steps. One pass on the highest 11 bits in which the keys differ splits
+    /// them into buckets whose keys agree on every bit from there up; each bucket is then sorted on
+    /// the bits below, stably, while it fits in cache, the buckets shared out between the cores.
+    /// Both steps are stable, so the result is the one a single stable sort gives. `rows` moves
+    /// alongside the keys when `carryingRows`.
+    static func sortSplit(_ keys: inout [UInt64], _ rows: inout [Int32], carryingRows: Bool) {
+        let n = keys.count
+        let first = keys[0]
+        var differ: UInt64 = 0
+        for key in keys { differ |= key ^ first }
+        guard differ != 0 else { return }
+        let shift = max(0, 64 - differ.leadingZeroBitCount - digitBits)
+        var counts = [Int](repeating: 0, count: 1 << digitBits)
+        _ = offsets(keys, shift, &counts)
+        var bounds = counts + [n]
+        var nextKeys = [UInt64](repeating: 0, count: n)
+        var nextRows = [Int32](repeating: 0, count: carryingRows ? n : 0)
+        for i in 0..<n {
+            let digit = Self.digit(keys[i], shift)
+            let at = counts[digit]
+            counts[digit] = at + 1
+            nextKeys[at] = keys[i]
+            if carryingRows { nextRows[at] = rows[i] }
+        }
+        swap(&keys, &nextKeys)
+        if carryingRows { swap(&rows, &nextRows) }
+        guard shift > 0 else { return }
+        // Buckets in contiguous groups of about equal size, one group per task.
+        let tasks = 8
+        var groupStarts = [0]
+        for d in 1..<(1 << digitBits) where bounds[d] >= groupStarts.count * n / tasks && groupStarts.count < tasks {
+            groupStarts.append(d)
+        }
+        groupStarts.append(1 << digitBits)
+        bounds.withUnsafeMutableBufferPointer { bounds in
+            keys.withUnsafeMutableBufferPointer { keys in
+                rows.withUnsafeMutableBufferPointer { rows in
+                    let work = SplitWork(keys: keys.baseAddress!, rows: carryingRows ? rows.baseAddress : nil, bounds: UnsafePointer(bounds.baseAddress!))
+                    _ = inParallel(groupStarts.count - 1) { g in
+                        work.sortBuckets(groupStarts[g]..<groupStarts[g + 1], below: shift)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The buckets of a split sort, handed to the tasks that sort disjoint groups of them.
+private struct SplitWork: @unchecked Sendable {
+    let keys: UnsafeMutablePointer<UInt64>
+    let rows: UnsafeMutablePointer<Int32>?
+    /// Bucket d spans bounds[d] ..< bounds[d + 1].
+    let bounds: UnsafePointer<Int>
+
+    /// Sorts each bucket of `buckets` on the key bits below `bits`: insertion for a few keys, else
+    /// eight bits a pass from the lowest (256 counts; passes where the bucket's keys share the
+    /// digit skipped).
+    func sortBuckets(_ buckets: Range<Int>, below bits: Int) {
+        var largest = 0
+        for d in buckets { largest = max(largest, bounds[d + 1] - bounds[d]) }
+        guard largest > 1 else { return }
+        let scratchKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: largest)
+        let scratchRows = UnsafeMutablePointer<Int32>.allocate(capacity: rows == nil ? 0 : largest)
+        defer {
+            scratchKeys.deallocate()
+            scratchRows.deallocate()
+        }
+        var counts = [Int](repeating: 0, count: 256)
+        for d in buckets {
+            let start = bounds[d], n = bounds[d + 1] - start
+            guard n > 1 else { continue }
+            var k = keys + start, r = rows.map { $0 + start }
+            if n <= 32 {
+                insertionSort(k, r, n)
+                continue
+            }
+            var nk = scratchKeys, nr = scratchRows
+            var moved = false
+            for shift in stride(from: 0, to: bits, by: 8) {
+                for c in 0..<256 { counts[c] = 0 }
+                for i in 0..<n { counts[Int(truncatingIfNeeded: (k[i] &>> UInt64(shift)) & 0xFF)] += 1 }
+                if counts.contains(n) { continue }
+                var sum = 0
+                for c in 0..<256 {
+                    let count = counts[c]
+                    counts[c] = sum
+                    sum += count
+                }
+                for i in 0..<n {
+                    let digit = Int(truncatingIfNeeded: (k[i] &>> UInt64(shift)) & 0xFF)
+                    let at = counts[digit]
+                    counts[digit] = at + 1
+                    nk[at] = k[i]
+                    if let r { nr[at] = r[i] }
+                }
+                swap(&k, &nk)
+                if r != nil { let t = r!; r = nr; nr = t }
+                moved.toggle()
+            }
+            if moved {
+                // The sorted bucket is in the scratch space: copy it back.
+                nk.update(from: k, count: n)
+                if let r { nr.update(from: r, count: n) }
+            }
+        }
+    }
+
+    /// Stable insertion sort of a few keys (and their rows).
+    private func insertionSort(_ k: UnsafeMutablePointer<UInt64>, _ r: UnsafeMutablePointer<Int32>?, _ n: Int) {
+        for i in 1..<n {
+            let key = k[i]
+            let row = r?[i]
+            var j = i
+            while j > 0 && k[j - 1] > key {
+                k[j] = k[j - 1]
+                if let r { r[j] = r[j - 1] }
+                j -= 1
+            }
+            k[j] = key
+            if let r, let row { r[j] = row }
         }
     }
 }

@@ -110,7 +110,7 @@ struct NewtonPassTests {
     @Test("keys sorted on their own come out as a comparison sort puts them")
     func sortKeys() {
         var random = SplitMix(state: 3)
-        for n in [0, 1, 2, 100, 5_000] {
+        for n in [0, 1, 2, 100, 5_000, RadixSort.splitThreshold + 7, 200_000] {
             // Few distinct high digits and many repeats, as probabilities and integer scores give.
             var keys = (0..<n).map { _ in random.next() % 3 == 0 ? random.next() % 50 : random.next() >> UInt64(random.next() % 40) }
             let expected = keys.sorted()
@@ -119,5 +119,30 @@ struct NewtonPassTests {
         }
         let values = [0.5, -0.0, 0.0, -2, 1e-300, 3, 0.5, -1e300]
         #expect(RadixSort.ascending(values) == values.sorted())
+    }
+
+    @Test("a large sort that splits first orders rows as a stable comparison sort does")
+    func splitSort() {
+        var random = SplitMix(state: 11)
+        let n = 3 * RadixSort.splitThreshold + 5
+        // Probabilities with many exact repeats, keys that differ only in their lowest bits, a few
+        // keys far above the rest (one big bucket), and all keys equal.
+        let cases: [[UInt64]] = [
+            (0..<n).map { _ in ~RadixSort.key(Double(random.next() % 40_000) / 40_000 * random.uniform()) },
+            (0..<n).map { _ in 1 << 40 | random.next() % 700 },
+            (0..<n).map { _ in random.next() % 1_000 == 0 ? random.next() : random.next() % 100_000 },
+            [UInt64](repeating: 42, count: n),
+        ]
+        for keys in cases {
+            var rows = (0..<n).map { Int32($0) }.shuffled(using: &random)
+            let expected = rows.enumerated().sorted { a, b in
+                keys[Int(a.element)] != keys[Int(b.element)] ? keys[Int(a.element)] < keys[Int(b.element)] : a.offset < b.offset
+            }.map(\.element)
+            RadixSort.sort(&rows, by: keys)
+            #expect(rows == expected)
+            var alone = keys
+            RadixSort.sortKeys(&alone)
+            #expect(alone == keys.sorted())
+        }
     }
 }

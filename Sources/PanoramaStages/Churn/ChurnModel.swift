@@ -147,16 +147,19 @@ struct ChurnModel {
 
         var out = ChurnOutput()
         out.churnCoef = coefficients(productionFit, backtestFit)
-        var evaluations: [ChurnModelRow] = []
-        if let backtestFit {
-            evaluations = try backtestRows(backtestFit, pairs: backtestMonths.count)
-            for r in evaluations { r.write(to: &out.churnModel) }
-        }
-        trace("backtest")
-        var scored = 0
-        if let productionFit, let current {
-            scored = scores(productionFit, current, into: &out.churnScore)
-        }
+        // The backtest and churn_score do not depend on each other, and each has steps that use one
+        // core (its sorts), so they run side by side.
+        var scorePieces: [CSVWriter] = []
+        let (evaluations, scored) = try concurrently({ () throws -> [ChurnModelRow] in
+            guard let backtestFit else { return [] }
+            return try backtestRows(backtestFit, pairs: backtestMonths.count)
+        }, { () -> Int in
+            guard let productionFit, let current else { return 0 }
+            return scores(productionFit, current, into: &scorePieces)
+        })
+        for r in evaluations { r.write(to: &out.churnModel) }
+        out.churnScore = scorePieces
+        trace("backtest and scores")
         out.warnings = warnings
         out.productionFit = productionFit.map { KeptBacktest(fit: $0, pairMonths: production.map(\.month), rates: productionRates) }
         out.quality = ChurnQuality(
@@ -242,71 +245,122 @@ struct ChurnModel {
         for i in 0..<m.count where !m.churned[i] { rows.append(Int32(i)) }
         let p = probabilities(fit, m, rows)
         let order = RankingMetrics.order(scores: p, tieKeys: m.tieKeys(rows))
-        // The ids copied out in row order first: written in rank order they are read at random,
-        // and a few megabytes of ids stay in cache where the partition's bytes do not.
         let table = m.table!
-        var idBytes: [UInt8] = []
-        var idEnds = [Int](repeating: 0, count: rows.count)
-        idBytes.reserveCapacity(rows.count * 12)
-        for (k, i) in rows.enumerated() {
-            idBytes.append(contentsOf: table.bytes(Int(i), 0))
-            idEnds[k] = idBytes.count
+        let month = Array(self.month.description.utf8)
+        var longestId = 0
+        var plain = true
+        for i in rows {
+            let id = table.bytes(Int(i), 0)
+            longestId = max(longestId, id.count)
+            if plain && CSVWriter.needsQuotes(id) { plain = false }
         }
         let chunks = (order.count + ChurnMonth.chunkRows - 1) / ChurnMonth.chunkRows
-        let month = Array(self.month.description.utf8)
-        // Rows are rendered straight into each piece's memory when no id needs quoting (ids never
-        // do as customer360 writes them); otherwise cell by cell.
-        let plain = idBytes.withUnsafeBufferPointer { !CSVWriter.needsQuotes($0) }
-        var longestId = 0
-        for k in 0..<idEnds.count { longestId = max(longestId, idEnds[k] - (k == 0 ? 0 : idEnds[k - 1])) }
         let rowRoom = month.count + longestId + 24 + 20 + 4
+        // Rows are written in rank order, so each reads its id and probability at random. The ids are
+        // copied out in row order first, each into a slot of 16 or 32 bytes with its length in the
+        // last byte, and a tight loop gathers a chunk's slots and probabilities before it is rendered:
+        // the gather's loads are independent and overlap, where a rendering loop waits on each.
+        // Ids that need quoting or are longer than 31 bytes (never as customer360 writes them) are
+        // written cell by cell.
+        guard plain && longestId < 32 else {
+            pieces = (try? parallelMap(chunks) { k -> CSVWriter in
+                var piece = CSVWriter(header: [])
+                let ranks = (k * ChurnMonth.chunkRows)..<min(order.count, (k + 1) * ChurnMonth.chunkRows)
+                piece.reserve(ranks.count * rowRoom)
+                for rank in ranks {
+                    let r = order[rank]
+                    month.withUnsafeBufferPointer { piece.field(bytes: $0) }
+                    piece.field(bytes: table.bytes(Int(rows[r]), 0))
+                    piece.number(p[r])
+                    piece.integer(rank + 1)
+                    piece.endRow()
+                }
+                return piece
+            }) ?? []
+            return order.count
+        }
+        let width = longestId < 16 ? 16 : 32
+        let slots = IdSlots(count: rows.count, width: width)
+        defer { slots.deallocate() }
+        for (k, i) in rows.enumerated() { slots.set(k, table.bytes(Int(i), 0)) }
         pieces = (try? parallelMap(chunks) { k -> CSVWriter in
             let ranks = (k * ChurnMonth.chunkRows)..<min(order.count, (k + 1) * ChurnMonth.chunkRows)
+            let gathered = IdSlots(count: ranks.count, width: width)
+            defer { gathered.deallocate() }
+            var probability = [Double](repeating: 0, count: ranks.count)
+            for (g, rank) in ranks.enumerated() {
+                let r = order[rank]
+                probability[g] = p[r]
+                gathered.copy(g, from: slots, r)
+            }
             return month.withUnsafeBufferPointer { monthText in
-                idBytes.withUnsafeBufferPointer { ids in
-                    if plain {
-                        return CSVWriter.rendered(rows: ranks.count, capacity: ranks.count * rowRoom) { out in
-                            var at = 0
-                            // Short copies byte by byte (a memcpy call per cell costs more).
-                            @inline(__always) func copy(_ from: UnsafePointer<UInt8>, _ count: Int) {
-                                for j in 0..<count { out[at + j] = from[j] }
-                                at += count
-                            }
-                            for rank in ranks {
-                                let r = order[rank]
-                                let start = r == 0 ? 0 : idEnds[r - 1]
-                                copy(monthText.baseAddress!, monthText.count)
-                                out[at] = 0x2C
-                                at += 1
-                                copy(ids.baseAddress! + start, idEnds[r] - start)
-                                out[at] = 0x2C
-                                at += 1
-                                at += CSVWriter.write(number: p[r], to: out + at)
-                                out[at] = 0x2C
-                                at += 1
-                                at += CSVWriter.write(integer: rank + 1, to: out + at)
-                                out[at] = 0x0A
-                                at += 1
-                            }
-                            return at
-                        }
+                CSVWriter.rendered(rows: ranks.count, capacity: ranks.count * rowRoom) { out in
+                    var at = 0
+                    for g in 0..<ranks.count {
+                        // Short copies byte by byte (a memcpy call per cell costs more).
+                        for j in 0..<monthText.count { out[at + j] = monthText[j] }
+                        at += monthText.count
+                        out[at] = 0x2C
+                        at += 1
+                        at += gathered.write(g, to: out + at)
+                        out[at] = 0x2C
+                        at += 1
+                        at += CSVWriter.write(number: probability[g], to: out + at)
+                        out[at] = 0x2C
+                        at += 1
+                        at += CSVWriter.write(integer: ranks.lowerBound + g + 1, to: out + at)
+                        out[at] = 0x0A
+                        at += 1
                     }
-                    var piece = CSVWriter(header: [])
-                    piece.reserve(ranks.count * rowRoom)
-                    for rank in ranks {
-                        let r = order[rank]
-                        let start = r == 0 ? 0 : idEnds[r - 1]
-                        piece.field(bytes: monthText)
-                        piece.field(bytes: UnsafeBufferPointer(rebasing: ids[start..<idEnds[r]]))
-                        piece.number(p[r])
-                        piece.integer(rank + 1)
-                        piece.endRow()
-                    }
-                    return piece
+                    return at
                 }
             }
         }) ?? []
         return order.count
+    }
+}
+
+/// Short texts (ids) in fixed slots of 16 or 32 bytes, the length in each slot's last byte: one is
+/// copied with one or two vector moves. A slot is written whole, so the room after a text holds
+/// whatever the slot held there; a writer covers it with what follows.
+private struct IdSlots {
+    let width: Int
+    let base: UnsafeMutableRawPointer
+
+    init(count: Int, width: Int) {
+        precondition(width == 16 || width == 32, "slots are 16 or 32 bytes")
+        self.width = width
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * width, alignment: 16)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    /// Stores `text` (shorter than the slot) in slot `k`.
+    func set(_ k: Int, _ text: UnsafeBufferPointer<UInt8>) {
+        precondition(text.count < width, "a text longer than its slot")
+        let slot = base + k * width
+        if let from = text.baseAddress { slot.copyMemory(from: from, byteCount: text.count) }
+        slot.storeBytes(of: UInt8(text.count), toByteOffset: width - 1, as: UInt8.self)
+    }
+
+    @inline(__always)
+    func copy(_ k: Int, from other: IdSlots, _ j: Int) {
+        let to = base + k * width, from = other.base + j * width
+        to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        if width == 32 {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
+        }
+    }
+
+    /// Writes slot `k` whole at `p` (which must have `width` bytes of room) and returns its text's length.
+    @inline(__always)
+    func write(_ k: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        let from = base + k * width, to = UnsafeMutableRawPointer(p)
+        to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        if width == 32 {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
+        }
+        return Int(from.load(fromByteOffset: width - 1, as: UInt8.self))
     }
 }
 
