@@ -66,7 +66,8 @@ public struct ColumnarTable: @unchecked Sendable {
         return 2 * (r * width + c)
     }
 
-    /// The cell's text as bytes (unescaped, without its quotes).
+    /// The cell's text as bytes (unescaped, without its quotes). At least 8 bytes from the cell's
+    /// start are readable (the buffer is padded), so a reader may load a word there and mask it.
     @inline(__always)
     public func bytes(_ r: Int, _ c: Int) -> UnsafeBufferPointer<UInt8> {
         let k = spanIndex(r, c)

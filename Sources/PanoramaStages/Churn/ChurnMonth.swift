@@ -161,7 +161,7 @@ struct ChurnMonth {
                         numbers[r * width + ChurnFeatures.tenureYears] = min(try number(cell[10], r, c[10]), 240) / 12
                         if segments {
                             for (a, j) in Self.segmentCells.enumerated() {
-                                guard let code = dictionaries[a].code(cell[j]) else {
+                                guard let code = dictionaries[a].code(cell: cell[j]) else {
                                     throw PanoramaError.runtime("\(name) has more than 255 different values of \(ChurnSegments.attributes[a]); the partition is damaged — re-run customer360 for \(month)")
                                 }
                                 codes[r * segmentWidth + a] = code
@@ -268,8 +268,20 @@ struct SmallDictionary {
     private var packed: [UInt64] = []
 
     /// The code of `bytes`, adding it when new; nil past 255 values.
-    mutating func code(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
-        let key = Self.pack(bytes)
+    mutating func code(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8? { code(bytes, key: Self.pack(bytes)) }
+
+    /// `code` of a cell of a `ColumnarTable`, whose buffer has readable bytes after every cell: a
+    /// short value is packed from one 8-byte load instead of a copy of its bytes.
+    @inline(__always)
+    mutating func code(cell bytes: UnsafeBufferPointer<UInt8>) -> UInt8? {
+        guard bytes.count <= 7, let start = bytes.baseAddress else { return code(bytes) }
+        let word = UInt64(littleEndian: UnsafeRawPointer(start).loadUnaligned(as: UInt64.self))
+        let key = word & ((1 << UInt64(8 * bytes.count)) &- 1) | UInt64(bytes.count + 0x80) << 56
+        for k in 0..<packed.count where packed[k] == key { return UInt8(k) }
+        return code(bytes, key: key)
+    }
+
+    private mutating func code(_ bytes: UnsafeBufferPointer<UInt8>, key: UInt64) -> UInt8? {
         if key != 0 {
             for k in 0..<packed.count where packed[k] == key { return UInt8(k) }
         } else {
