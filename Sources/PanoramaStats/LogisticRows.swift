@@ -81,7 +81,23 @@ public struct LogisticRows: Sendable {
     /// `predictors` lists the model's predictors in order; the indicators must use bits 0..<k once
     /// each and every numeric column must appear once.
     public init(y: [Bool], bits: [UInt16], numbers: [Double], numericCount: Int, predictors: [Predictor]) throws(StatsError) {
+        try self.init(y: y, bits: bits, numbers: numbers, numericCount: numericCount, predictors: predictors, selecting: nil)
+    }
+
+    /// Rows `selected` of rows already packed (bits and numbers as above, one entry or row per
+    /// source row), in that order; `y` holds one label per selected row. Nothing is copied twice:
+    /// the selected rows go straight into the fit's storage.
+    public init(y: [Bool], bits: [UInt16], numbers: [Double], numericCount: Int, predictors: [Predictor], selecting selected: [Int32]?) throws(StatsError) {
         let n = y.count
+        let sourceCount = selected == nil ? n : (numericCount > 0 ? numbers.count / numericCount : bits.count)
+        if let selected, let bad = selected.first(where: { $0 < 0 || Int($0) >= sourceCount }) {
+            throw .dimensionMismatch("selected row \(bad) is outside the \(sourceCount) rows given")
+        }
+        if let selected, selected.count != n {
+            throw .dimensionMismatch("\(selected.count) rows selected for \(n) labels")
+        }
+        // Source row of the i-th row.
+        @inline(__always) func source(_ i: Int) -> Int { selected.map { Int($0[i]) } ?? i }
         var bitSeen: [Int] = [], columnSeen: [Int] = []
         for p in predictors {
             switch p {
@@ -95,18 +111,21 @@ public struct LogisticRows: Sendable {
         if columnSeen.sorted() != Array(0..<numericCount) {
             throw .dimensionMismatch("numeric columns \(columnSeen) must name each of the \(numericCount) columns once")
         }
-        if bitSeen.isEmpty ? !(bits.isEmpty || bits.count == n) : bits.count != n {
-            throw .dimensionMismatch("\(bits.count) indicator words for \(n) rows")
+        if bitSeen.isEmpty ? !(bits.isEmpty || bits.count == sourceCount) : bits.count != sourceCount {
+            throw .dimensionMismatch("\(bits.count) indicator words for \(sourceCount) rows")
+        }
+        if numbers.count != sourceCount * numericCount {
+            throw .dimensionMismatch("\(numbers.count) numeric values for \(sourceCount) rows of \(numericCount) columns")
         }
         let allowed = UInt16(truncatingIfNeeded: (1 << bitSeen.count) - 1)
-        if let i = bits.firstIndex(where: { $0 & ~allowed != 0 }) {
-            throw .dimensionMismatch("row \(i) sets an indicator bit beyond the \(bitSeen.count) declared")
-        }
-        if numbers.count != n * numericCount {
-            throw .dimensionMismatch("\(numbers.count) numeric values for \(n) rows of \(numericCount) columns")
-        }
-        if let k = numbers.firstIndex(where: { !$0.isFinite }) {
-            throw .nonFiniteValue("numeric column \(k % numericCount) row \(k / numericCount)")
+        for i in 0..<n {
+            let from = source(i)
+            if !bitSeen.isEmpty && bits[from] & ~allowed != 0 {
+                throw .dimensionMismatch("row \(from) sets an indicator bit beyond the \(bitSeen.count) declared")
+            }
+            for c in 0..<numericCount where !numbers[from * numericCount + c].isFinite {
+                throw .nonFiniteValue("numeric column \(c) row \(from)")
+            }
         }
         count = n
         self.predictors = predictors
@@ -123,7 +142,8 @@ public struct LogisticRows: Sendable {
         var starts = [Int](repeating: 0, count: (1 << (bitSeen.count + zeroWidth)) + 1)
         numbers.withUnsafeBufferPointer { numbers in
             for i in 0..<n {
-                let k = (hasBits ? Int(bits[i]) : 0) << zeroWidth | Self.zeroMask(numbers.baseAddress! + i * numericCount, zeroWidth)
+                let from = source(i)
+                let k = (hasBits ? Int(bits[from]) : 0) << zeroWidth | Self.zeroMask(numbers.baseAddress! + from * numericCount, zeroWidth)
                 keys[i] = Int32(k)
                 starts[k + 1] += 1
             }
@@ -143,9 +163,10 @@ public struct LogisticRows: Sendable {
             let k = Int(keys[i])
             let at = starts[k]
             starts[k] = at + 1
+            let from = source(i)
             sy![at] = y[i] ? 1 : 0
-            if hasBits { sb![at] = bits[i] }
-            for c in 0..<numericCount { sn![at * numericCount + c] = numbers[i * numericCount + c] }
+            if hasBits { sb![at] = bits[from] }
+            for c in 0..<numericCount { sn![at * numericCount + c] = numbers[from * numericCount + c] }
         }
         self.storage = storage
     }

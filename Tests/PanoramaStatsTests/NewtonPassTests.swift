@@ -107,6 +107,30 @@ struct NewtonPassTests {
         #expect(rows.runs.map { [$0.start, $0.end, $0.pattern, $0.zeroColumns] } == [[0, 2, 0, 0], [2, 3, 0, 1], [3, 4, 1, 0], [4, 6, 1, 1]])
     }
 
+    @Test("rows selected from packed rows are stored as the same rows gathered first")
+    func selectedRows() throws {
+        // Source rows 0…4 (b0; c0, c1); rows 3, 0, 4 selected with labels true, false, true.
+        let bits: [UInt16] = [1, 0, 1, 0, 1]
+        let numbers: [Double] = [0, 1, 2, 0, 0, 3, 4, 5, 0, 6]
+        let predictors: [LogisticRows.Predictor] = [.indicator(bit: 0), .numeric(column: 0), .numeric(column: 1)]
+        let selected = try LogisticRows(y: [true, false, true], bits: bits, numbers: numbers, numericCount: 2, predictors: predictors,
+                                        selecting: [3, 0, 4])
+        let gathered = try LogisticRows(y: [true, false, true], bits: [0, 1, 1], numbers: [4, 5, 0, 1, 0, 6], numericCount: 2,
+                                        predictors: predictors)
+        #expect(Array(selected.storage.y) == Array(gathered.storage.y))
+        #expect(Array(selected.storage.bits) == Array(gathered.storage.bits))
+        #expect(Array(selected.storage.numbers) == Array(gathered.storage.numbers))
+        #expect(selected.runs == gathered.runs)
+        // Row 3 (pattern 0) first, then rows 0 and 4 (pattern 1, c0 = 0) in their selected order.
+        #expect(Array(selected.storage.numbers) == [4, 5, 0, 1, 0, 6])
+        #expect(throws: StatsError.self) {
+            try LogisticRows(y: [true], bits: bits, numbers: numbers, numericCount: 2, predictors: predictors, selecting: [5])
+        }
+        #expect(throws: StatsError.self) {
+            try LogisticRows(y: [true, false], bits: bits, numbers: numbers, numericCount: 2, predictors: predictors, selecting: [1])
+        }
+    }
+
     @Test("keys sorted on their own come out as a comparison sort puts them")
     func sortKeys() {
         var random = SplitMix(state: 3)

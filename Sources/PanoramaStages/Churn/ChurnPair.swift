@@ -36,14 +36,10 @@ struct ChurnPair {
         enum Part { case rates(SegmentRates?), rows(Result<LogisticRows, Error>) }
         let parts = try parallelMap(2) { k -> Part in
             if k == 0 { return .rates(t.segmentCodes.isEmpty ? nil : SegmentRates(t, selected, labels)) }
-            let width = ChurnFeatures.numericCount
-            var bits = [UInt16](repeating: 0, count: selected.count)
-            var numbers = [Double](repeating: 0, count: selected.count * width)
-            for (r, i) in selected.enumerated() {
-                bits[r] = t.bits[Int(i)]
-                for c in 0..<width { numbers[r * width + c] = t.numbers[Int(i) * width + c] }
-            }
-            return .rows(Result { try LogisticRows(y: labels, bits: bits, numbers: numbers, numericCount: width, predictors: ChurnFeatures.predictors) })
+            return .rows(Result {
+                try LogisticRows(y: labels, bits: t.bits, numbers: t.numbers, numericCount: ChurnFeatures.numericCount,
+                                 predictors: ChurnFeatures.predictors, selecting: selected)
+            })
         }
         guard case .rates(let rates) = parts[0], case .rows(let rows) = parts[1] else { preconditionFailure("two parts in order") }
         self.rates = rates
