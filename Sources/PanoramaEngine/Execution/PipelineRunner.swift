@@ -159,7 +159,9 @@ public struct PipelineRunner {
         let summary = PipelineConfigSummary(file: config.file, hash: config.hash)
         var runStatus = "ok"
 
+        let lingering = LingeringWork()
         func finish() -> RunOutcome {
+            lingering.finish(log)
             let runLog = warehouse.runLogPath(runId)
             let json = record.json(config: summary, stages: stageIds, status: runStatus, notRun: outcome.notRun,
                                    exitCode: outcome.exitCode, error: outcome.error, sandbox: options.sandbox, force: options.force)
@@ -206,6 +208,8 @@ public struct PipelineRunner {
                 record.notRun(month)
                 continue
             }
+            // A month's stages may use what the month before kept (the churn cache).
+            lingering.finish(log)
             record.beginMonth(month)
             var doneThisRun = Set<String>()
             for id in stageIds {
@@ -228,7 +232,7 @@ public struct PipelineRunner {
                     }
                     try checkUpstream(stage, month, warehouse, config)
                     log.progress(month, id, "running (\(stage.kind))")
-                    let report = try runStage(stage, month, runId, warehouse, config, record)
+                    let report = try runStage(stage, month, runId, warehouse, config, record, lingering)
                     let seconds = seconds(since: clock)
                     let status: StageManifest.Status = report.failure == nil ? .ok : .failed
                     for w in report.warnings { log.warning(month, id, w) }
@@ -269,11 +273,11 @@ public struct PipelineRunner {
     /// Runs one stage and publishes what it staged with its manifest as one transaction; staged
     /// files are discarded when the stage fails or a stop comes first.
     private func runStage(_ stage: StageConfig, _ month: Month, _ runId: String, _ warehouse: Warehouse, _ config: PipelineConfig,
-                          _ record: RunRecord) throws -> StageReport {
+                          _ record: RunRecord, _ lingering: LingeringWork) throws -> StageReport {
         let started = RunLogger.timestamp()
         let io = StageIO(config: config, stage: stage, month: month, runId: runId, log: log, warehouse: warehouse,
                          registry: registry, beforePublish: beforePublish, control: control,
-                         bucket: options.bucket, bucketParts: options.mergeFrom)
+                         bucket: options.bucket, bucketParts: options.mergeFrom, lingering: lingering)
         record.current = io
         defer { record.current = nil }
         do {

@@ -49,6 +49,8 @@ public final class StageIO: @unchecked Sendable {
     public let bucket: BucketSpec?
     /// In a merge, the bucket runs' warehouses to merge (empty otherwise).
     public let bucketParts: [BucketPart]
+    /// Where work the stage need not wait for goes (nil: the stage waits for it itself).
+    let lingering: LingeringWork?
     private let lock = NSLock()
     private var readEntries: [LineageEntry] = []
     private var missingEntries: [MissingInput] = []
@@ -57,7 +59,8 @@ public final class StageIO: @unchecked Sendable {
 
     init(config: PipelineConfig, stage: StageConfig, month: Month, runId: String, log: RunLogger, warehouse: Warehouse,
          registry: StageRegistry, beforePublish: (() throws -> Void)? = nil, control: RunControl? = nil,
-         bucket: BucketSpec? = nil, bucketParts: [BucketPart] = []) {
+         bucket: BucketSpec? = nil, bucketParts: [BucketPart] = [], lingering: LingeringWork? = nil) {
+        self.lingering = lingering
         self.bucket = bucket
         self.bucketParts = bucketParts
         self.config = config
@@ -69,6 +72,18 @@ public final class StageIO: @unchecked Sendable {
         self.registry = registry
         self.beforePublish = beforePublish
         self.control = control
+    }
+
+    /// Hands over work the stage started and need not wait for (files kept for later nights):
+    /// `finish` waits for it and returns what to say on stderr. In a pipeline run the later stages
+    /// go on meanwhile and the run waits for it before the next month and before it ends; run any
+    /// other way, it is waited for here.
+    public func finishLater(_ finish: @escaping @Sendable () -> [String]) {
+        if let lingering {
+            lingering.add(month, stage.id, finish)
+        } else {
+            for note in finish() { log.warning(month, stage.id, note) }
+        }
     }
 
     /// Partitions read so far, in the order they were asked for.

@@ -46,9 +46,11 @@ extension ChurnStage: StageKind {
         io.log.trace("churn", "kept pairs \(history.keptPairs.count)", since: clock)
         let keys = history.keys
         var model = ChurnModel(month: month, settings: settings, keptBacktest: history.keptBacktest, countProductionSegments: cache != nil)
-        // Kept files are written on a background thread while the stage goes on.
+        // Kept files are written on a background thread while the stage goes on, and after it (see
+        // the end of the stage).
         let writer = ChurnCacheWriter()
-        defer { _ = writer.finish() }
+        var handedOver = false
+        defer { if !handedOver { _ = writer.finish() } }
         model.formed = { pair, t in
             guard let cache, let a = keys[t.month], let b = keys[t.month.next], t.month.next > month.adding(-settings.trainMonths) else { return }
             writer.submit { cache.keep(pair, a, b) }
@@ -122,10 +124,17 @@ extension ChurnStage: StageKind {
         if let cache, let kept = out.productionFit, let productionKeys = history.pairKeys(history.productionPairs) {
             writer.submit { cache.keep(kept, productionKeys, ridge: settings.ridge) }
         }
-        // The cache only saves time: a failure to keep is said on stderr, not recorded as a warning.
-        for note in writer.finish() { io.log.warning(month, io.stage.id, note) }
-        cache?.prune(after: month, trainMonths: settings.trainMonths)
-        io.log.trace("churn", "cache kept", since: clock)
+        // The stages after this one need not wait for the cache: the run waits for it before the
+        // next month. It only saves time, so a failure to keep is said on stderr, not recorded as a
+        // warning.
+        handedOver = true
+        let trainMonths = settings.trainMonths
+        io.finishLater {
+            let notes = writer.finish()
+            cache?.prune(after: month, trainMonths: trainMonths)
+            return notes
+        }
+        io.log.trace("churn", "cache handed over", since: clock)
         report.warnings = out.warnings
         report.quality = out.quality.json
         report.summary = out.quality.summary

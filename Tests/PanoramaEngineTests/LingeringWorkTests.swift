@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+import PanoramaCore
+@testable import PanoramaEngine
+
+/// Work a stage hands over (the churn cache's files): run once each, waited for in order, and what
+/// it reports said as warnings of the stage and month that handed it over.
+@Suite("Lingering work: waited for once, in order, its notes said as warnings")
+struct LingeringWorkTests {
+    final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func add(_ line: String) { lock.withLock { lines.append(line) } }
+        var all: [String] { lock.withLock { lines } }
+    }
+
+    @Test("finish waits for every job handed over, in order, logs their notes and forgets them")
+    func finishWaits() {
+        let lines = Lines(), done = Lines()
+        let log = RunLogger(quiet: true, sink: { lines.add($0) })
+        let work = LingeringWork()
+        let march = Month(key: "2026-03")!, april = Month(key: "2026-04")!
+        work.add(march, "churn") {
+            Thread.sleep(forTimeInterval: 0.05)
+            done.add("march")
+            return ["could not keep the pair"]
+        }
+        work.add(april, "churn") {
+            done.add("april")
+            return []
+        }
+        #expect(done.all.isEmpty)
+        work.finish(log)
+        #expect(done.all == ["march", "april"])
+        #expect(lines.all == ["[2026-03] churn: warning: could not keep the pair"])
+        work.finish(log)
+        #expect(done.all == ["march", "april"])
+        #expect(lines.all.count == 1)
+    }
+}
