@@ -299,10 +299,22 @@ struct ChurnCache {
 /// Keeps files on a background thread while the stage goes on (the fit, the scores, the publish),
 /// in the order submitted; `finish` waits for them and returns what could not be kept.
 final class ChurnCacheWriter: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "panorama.churn.cache")
+    /// Jobs wait until `start`: the stage starts them once its own work is done, so that they use a
+    /// core the stages after it leave idle rather than one the fit needs.
+    private let queue = DispatchQueue(label: "panorama.churn.cache", attributes: .initiallyInactive)
     private let group = DispatchGroup()
     private let lock = NSLock()
     private var notes: [String] = []
+    private var started = false
+
+    /// Lets the jobs run (once; `finish` starts them too).
+    func start() {
+        let first = lock.withLock {
+            defer { started = true }
+            return !started
+        }
+        if first { queue.activate() }
+    }
 
     /// Runs `work` (which returns a note when it could not keep something) after the earlier jobs.
     /// What it captures must not change until `finish` returns.
@@ -313,8 +325,9 @@ final class ChurnCacheWriter: @unchecked Sendable {
         }
     }
 
-    /// Waits for every job; the notes of those that failed.
+    /// Starts the jobs if need be and waits for every one; the notes of those that failed.
     func finish() -> [String] {
+        start()
         group.wait()
         return lock.withLock { notes }
     }

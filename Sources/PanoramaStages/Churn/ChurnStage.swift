@@ -46,8 +46,8 @@ extension ChurnStage: StageKind {
         io.log.trace("churn", "kept pairs \(history.keptPairs.count)", since: clock)
         let keys = history.keys
         var model = ChurnModel(month: month, settings: settings, keptBacktest: history.keptBacktest, countProductionSegments: cache != nil)
-        // Kept files are written on a background thread while the stage goes on, and after it (see
-        // the end of the stage).
+        // Kept files are written on a background thread once the stage's own work is done, while the
+        // stages after it run (see the end of the stage).
         let writer = ChurnCacheWriter()
         var handedOver = false
         defer { if !handedOver { _ = writer.finish() } }
@@ -127,6 +127,7 @@ extension ChurnStage: StageKind {
         // The stages after this one need not wait for the cache: the run waits for it before the
         // next month. It only saves time, so a failure to keep is said on stderr, not recorded as a
         // warning.
+        writer.start()
         handedOver = true
         let trainMonths = settings.trainMonths
         io.finishLater {
