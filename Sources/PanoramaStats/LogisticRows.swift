@@ -89,7 +89,8 @@ public struct LogisticRows: Sendable {
     /// the selected rows go straight into the fit's storage.
     public init(y: [Bool], bits: [UInt16], numbers: [Double], numericCount: Int, predictors: [Predictor], selecting selected: [Int32]?) throws(StatsError) {
         let n = y.count
-        let sourceCount = selected == nil ? n : (numericCount > 0 ? numbers.count / numericCount : bits.count)
+        // Rows the source arrays hold (any index is a row when they hold no values at all).
+        let sourceCount = selected == nil ? n : numericCount > 0 ? numbers.count / numericCount : bits.isEmpty ? Int(Int32.max) : bits.count
         if let selected, let bad = selected.first(where: { $0 < 0 || Int($0) >= sourceCount }) {
             throw .dimensionMismatch("selected row \(bad) is outside the \(sourceCount) rows given")
         }
@@ -120,7 +121,7 @@ public struct LogisticRows: Sendable {
         let allowed = UInt16(truncatingIfNeeded: (1 << bitSeen.count) - 1)
         for i in 0..<n {
             let from = source(i)
-            if !bitSeen.isEmpty && bits[from] & ~allowed != 0 {
+            if !bits.isEmpty && bits[from] & ~allowed != 0 {
                 throw .dimensionMismatch("row \(from) sets an indicator bit beyond the \(bitSeen.count) declared")
             }
             for c in 0..<numericCount where !numbers[from * numericCount + c].isFinite {

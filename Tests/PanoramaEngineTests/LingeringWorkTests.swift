@@ -20,12 +20,12 @@ struct LingeringWorkTests {
         let log = RunLogger(quiet: true, sink: { lines.add($0) })
         let work = LingeringWork()
         let march = Month(key: "2026-03")!, april = Month(key: "2026-04")!
-        work.add(march, "churn") {
+        work.add(march, "churn", kind: "churn") {
             Thread.sleep(forTimeInterval: 0.05)
             done.add("march")
             return ["could not keep the pair"]
         }
-        work.add(april, "churn") {
+        work.add(april, "churn", kind: "churn") {
             done.add("april")
             return []
         }
@@ -36,5 +36,23 @@ struct LingeringWorkTests {
         work.finish(log)
         #expect(done.all == ["march", "april"])
         #expect(lines.all.count == 1)
+    }
+
+    @Test("finish for one kind waits for that kind's jobs only and keeps the others in order")
+    func finishOneKind() {
+        let done = Lines()
+        let log = RunLogger(quiet: true, sink: { _ in })
+        let work = LingeringWork()
+        let march = Month(key: "2026-03")!
+        for (stage, kind) in [("a", "churn"), ("b", "report"), ("c", "churn"), ("d", "report")] {
+            work.add(march, stage, kind: kind) {
+                done.add(stage)
+                return []
+            }
+        }
+        work.finish(log, kind: "churn")
+        #expect(done.all == ["a", "c"])
+        work.finish(log)
+        #expect(done.all == ["a", "c", "b", "d"])
     }
 }

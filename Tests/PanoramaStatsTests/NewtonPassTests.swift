@@ -129,6 +129,13 @@ struct NewtonPassTests {
         #expect(throws: StatsError.self) {
             try LogisticRows(y: [true, false], bits: bits, numbers: numbers, numericCount: 2, predictors: predictors, selecting: [1])
         }
+        // A set bit with no indicator predictor is refused, selected or not.
+        #expect(throws: StatsError.self) {
+            try LogisticRows(y: [true], bits: [0, 1], numbers: [2, 3], numericCount: 1, predictors: [.numeric(column: 0)], selecting: [1])
+        }
+        // Rows with nothing but y (an intercept-only model) can be selected too.
+        let bare = try LogisticRows(y: [true, false], bits: [], numbers: [], numericCount: 0, predictors: [], selecting: [4, 0])
+        #expect(bare.count == 2 && bare.events == 1)
     }
 
     @Test("keys sorted on their own come out as a comparison sort puts them")
@@ -149,9 +156,11 @@ struct NewtonPassTests {
     func splitSort() {
         var random = SplitMix(state: 11)
         let n = 3 * RadixSort.splitThreshold + 5
-        // Probabilities with many exact repeats, keys that differ only in their lowest bits, a few
-        // keys far above the rest (one big bucket), and all keys equal.
+        // Probabilities with many exact repeats (about 2.5 rows a value), probabilities nearly all
+        // distinct, keys that differ only in their lowest bits, a few keys far above the rest (one
+        // big bucket), and all keys equal.
         let cases: [[UInt64]] = [
+            (0..<n).map { _ in ~RadixSort.key(Double(random.next() % 40_000) / 40_000) },
             (0..<n).map { _ in ~RadixSort.key(Double(random.next() % 40_000) / 40_000 * random.uniform()) },
             (0..<n).map { _ in 1 << 40 | random.next() % 700 },
             (0..<n).map { _ in random.next() % 1_000 == 0 ? random.next() : random.next() % 100_000 },

@@ -231,6 +231,7 @@ public struct PipelineRunner {
                         }
                     }
                     try checkUpstream(stage, month, warehouse, config)
+                    lingering.finish(log, kind: stage.kind)
                     log.progress(month, id, "running (\(stage.kind))")
                     let report = try runStage(stage, month, runId, warehouse, config, record, lingering)
                     let seconds = seconds(since: clock)

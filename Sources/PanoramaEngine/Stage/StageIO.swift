@@ -80,7 +80,7 @@ public final class StageIO: @unchecked Sendable {
     /// other way, it is waited for here.
     public func finishLater(_ finish: @escaping @Sendable () -> [String]) {
         if let lingering {
-            lingering.add(month, stage.id, finish)
+            lingering.add(month, stage.id, kind: stage.kind, finish)
         } else {
             for note in finish() { log.warning(month, stage.id, note) }
         }

@@ -296,8 +296,8 @@ struct ChurnCache {
     }
 }
 
-/// Keeps files on a background thread while the stage goes on (the fit, the scores, the publish),
-/// in the order submitted; `finish` waits for them and returns what could not be kept.
+/// Keeps files on a background thread, in the order submitted, once the stage starts it; `finish`
+/// waits for them and returns what could not be kept.
 final class ChurnCacheWriter: @unchecked Sendable {
     /// Jobs wait until `start`: the stage starts them once its own work is done, so that they use a
     /// core the stages after it leave idle rather than one the fit needs.
@@ -306,6 +306,7 @@ final class ChurnCacheWriter: @unchecked Sendable {
     private let lock = NSLock()
     private var notes: [String] = []
     private var started = false
+    private var abandoned = false
 
     /// Lets the jobs run (once; `finish` starts them too).
     func start() {
@@ -321,6 +322,7 @@ final class ChurnCacheWriter: @unchecked Sendable {
     func submit(_ work: @escaping () -> String?) {
         let job = Job(work)
         queue.async(group: group) { [self] in
+            guard !lock.withLock({ abandoned }) else { return }
             if let note = job.work() { lock.withLock { notes.append(note) } }
         }
     }
@@ -330,6 +332,13 @@ final class ChurnCacheWriter: @unchecked Sendable {
         start()
         group.wait()
         return lock.withLock { notes }
+    }
+
+    /// For a stage that failed or was stopped: jobs not yet begun are dropped (the one running, if
+    /// any, is waited for), so that a stop is not held up by files kept only to save time.
+    func abandon() {
+        lock.withLock { abandoned = true }
+        _ = finish()
     }
 
     private final class Job: @unchecked Sendable {

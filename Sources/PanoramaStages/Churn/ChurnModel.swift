@@ -322,7 +322,7 @@ struct ChurnModel {
 
 /// Short texts (ids) in fixed slots of 16 or 32 bytes, the length in each slot's last byte: one is
 /// copied with one or two vector moves. A slot is written whole, so the room after a text holds
-/// whatever the slot held there; a writer covers it with what follows.
+/// the slot's zero bytes there; a writer covers them with what follows.
 private struct IdSlots {
     let width: Int
     let base: UnsafeMutableRawPointer
@@ -331,6 +331,7 @@ private struct IdSlots {
         precondition(width == 16 || width == 32, "slots are 16 or 32 bytes")
         self.width = width
         base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * width, alignment: 16)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1) * width)
     }
 
     func deallocate() { base.deallocate() }

@@ -50,7 +50,7 @@ extension ChurnStage: StageKind {
         // stages after it run (see the end of the stage).
         let writer = ChurnCacheWriter()
         var handedOver = false
-        defer { if !handedOver { _ = writer.finish() } }
+        defer { if !handedOver { writer.abandon() } }
         model.formed = { pair, t in
             guard let cache, let a = keys[t.month], let b = keys[t.month.next], t.month.next > month.adding(-settings.trainMonths) else { return }
             writer.submit { cache.keep(pair, a, b) }
