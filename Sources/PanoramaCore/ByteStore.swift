@@ -95,6 +95,12 @@ final class SpanStore: @unchecked Sendable {
         self.count = count
     }
 
+    /// Takes over offsets already in a buffer from `LargeBuffer.allocate` (freed with the store).
+    init(adopting base: UnsafeMutablePointer<UInt32>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
     deinit { free(base) }
 }
 

@@ -20,6 +20,46 @@ enum PartitionParser {
     /// `chunks` overrides the number of chunks (tests cut small files in many places).
     static func parse(_ store: ByteStore, name: String, columns wanted: [String]?, hash: Bool,
                       chunks requested: Int? = nil) throws -> (table: ColumnarTable, sha256: String?) {
+        var parsed = try parseChunks(store, name: name, columns: wanted, hash: hash, chunks: requested)
+        defer { for c in parsed.chunks { c.spans.map { free($0) } } }
+        let layout = parsed.layout
+
+        // The chunks' offsets, joined in order into one array (each chunk's buffer freed as it is copied).
+        var firstRow: [Int] = []
+        var rows = 0
+        for c in parsed.chunks { firstRow.append(rows); rows += c.rows }
+        let stride = 2 * layout.picked
+        let spans = try SpanStore(count: rows * stride)
+        let chunks = parsed.chunks
+        _ = try parallelMap(chunks.count) { k -> Void in
+            let c = chunks[k]
+            if let buffer = c.spans {
+                (spans.base + firstRow[k] * stride).update(from: buffer, count: c.rows * stride)
+                free(buffer)
+            }
+        }
+        for k in parsed.chunks.indices { parsed.chunks[k].spans = nil }
+        for (k, c) in chunks.enumerated() {
+            finishCells(c, spans: spans.base + firstRow[k] * stride, store: store, layout: layout, duplicates: parsed.duplicates)
+        }
+        return (ColumnarTable(header: parsed.columns, rowCount: rows, store: store, spans: spans), parsed.digest)
+    }
+
+    /// What `parseChunks` found: the columns kept, the chunks' records (verified to follow each
+    /// other), and the digest when asked for.
+    struct Parsed {
+        var columns: [String]
+        var layout: Layout
+        /// Columns asked for twice: the slot that copies another slot's offsets.
+        var duplicates: [(slot: Int, of: Int)]
+        var chunks: [Chunk]
+        var digest: String?
+    }
+
+    /// Tokenises `store` into chunks of records on all cores (see the type's comment); each chunk
+    /// keeps its own offsets (freed by the caller).
+    static func parseChunks(_ store: ByteStore, name: String, columns wanted: [String]?, hash: Bool,
+                            chunks requested: Int? = nil) throws -> Parsed {
         let n = store.count
         guard n < Int(UInt32.max) else {
             throw PanoramaError.runtime("\(name) is larger than 4 GiB; split the partition")
@@ -28,8 +68,9 @@ enum PartitionParser {
         var dataStart = 0
         let fileHeader = try header(b, n, start: &dataStart, name: name)
         guard let fileHeader else {
-            let digest = hash ? sha256(b, n) : nil
-            return (ColumnarTable(header: wanted ?? [], rowCount: 0, store: store, spans: try SpanStore(count: 0)), digest)
+            let columns = wanted ?? []
+            return Parsed(columns: columns, layout: Layout(width: 0, picked: columns.count), duplicates: [], chunks: [],
+                          digest: hash ? sha256(b, n) : nil)
         }
         let columns = wanted ?? fileHeader
         var slots = [Int32](repeating: -1, count: fileHeader.count)
@@ -50,70 +91,62 @@ enum PartitionParser {
 
         var digest: String?
         var chunks: [Chunk] = []
-        defer { for c in chunks { c.spans.map { free($0) } } }
-        try slots.withUnsafeBufferPointer { slots in
-            // Task 0 hashes the whole file; task 1 + k parses chunk k.
-            let results = try parallelMap(chunkCount + (hash ? 1 : 0)) { task -> Chunk? in
-                let k = hash ? task - 1 : task
-                if k < 0 {
-                    digest = sha256(b, n)
-                    return nil
+        do {
+            try slots.withUnsafeBufferPointer { slots in
+                // Task 0 hashes the whole file; task 1 + k parses chunk k.
+                let results = try parallelMap(chunkCount + (hash ? 1 : 0)) { task -> Chunk? in
+                    let k = hash ? task - 1 : task
+                    if k < 0 {
+                        digest = sha256(b, n)
+                        return nil
+                    }
+                    let start = k == 0 ? dataStart : lineStart(b, n, after: cuts[k])
+                    return try Chunk(b, n, from: start, stop: cuts[k + 1], layout, slots.baseAddress!)
                 }
-                let start = k == 0 ? dataStart : lineStart(b, n, after: cuts[k])
-                return try Chunk(b, n, from: start, stop: cuts[k + 1], layout, slots.baseAddress!)
+                chunks = results.compactMap { $0 }
+                // Each chunk must start where the one before it ended; parse again from there where not.
+                for k in chunks.indices {
+                    if k > 0 && chunks[k].start != chunks[k - 1].end {
+                        chunks[k].spans.map { free($0) }
+                        chunks[k].spans = nil
+                        chunks[k] = try Chunk(b, n, from: chunks[k - 1].end, stop: cuts[k + 1], layout, slots.baseAddress!)
+                    }
+                    if let failure = chunks[k].failure {
+                        throw PanoramaError.runtime("\(name) is damaged at line \(lineNumber(b, failure.offset)) (byte \(failure.offset)): \(failure.reason); re-run the stage that wrote it")
+                    }
+                }
             }
-            chunks = results.compactMap { $0 }
-            // Each chunk must start where the one before it ended; parse again from there where not.
-            for k in chunks.indices {
-                if k > 0 && chunks[k].start != chunks[k - 1].end {
-                    chunks[k].spans.map { free($0) }
-                    chunks[k].spans = nil
-                    chunks[k] = try Chunk(b, n, from: chunks[k - 1].end, stop: cuts[k + 1], layout, slots.baseAddress!)
-                }
-                if let failure = chunks[k].failure {
-                    throw PanoramaError.runtime("\(name) is damaged at line \(lineNumber(b, failure.offset)) (byte \(failure.offset)): \(failure.reason); re-run the stage that wrote it")
-                }
-            }
+        } catch {
+            for c in chunks { c.spans.map { free($0) } }
+            throw error
         }
+        return Parsed(columns: columns, layout: layout, duplicates: duplicates, chunks: chunks, digest: digest)
+    }
 
-        // The chunks' offsets, joined in order into one array (each chunk's buffer freed as it is copied).
-        var firstRow: [Int] = []
-        var rows = 0
-        for c in chunks { firstRow.append(rows); rows += c.rows }
+    /// A chunk's cells made final, its offsets at `spans` (row-major, from the chunk's first row):
+    /// quoted cells with doubled quotes unescaped in place in the store's bytes (the text only gets
+    /// shorter, and the file was hashed already, so bytes(), string() and keys agree), and a column
+    /// asked for twice given the first one's offsets. Chunks touch disjoint bytes and offsets.
+    static func finishCells(_ c: Chunk, spans: UnsafeMutablePointer<UInt32>, store: ByteStore, layout: Layout,
+                            duplicates: [(slot: Int, of: Int)]) {
         let stride = 2 * layout.picked
-        let spans = try SpanStore(count: rows * stride)
-        _ = try parallelMap(chunks.count) { k -> Void in
-            let c = chunks[k]
-            if let buffer = c.spans {
-                (spans.base + firstRow[k] * stride).update(from: buffer, count: c.rows * stride)
-                free(buffer)
+        for cell in c.escaped {
+            let at = cell.row * stride + 2 * cell.slot
+            var read = Int(spans[at]), write = read
+            let end = Int(spans[at + 1])
+            while read < end {
+                store.base[write] = store.base[read]
+                read += store.base[read] == 0x22 ? 2 : 1
+                write += 1
             }
+            spans[at + 1] = UInt32(write)
         }
-        for k in chunks.indices { chunks[k].spans = nil }
-
-        // Quoted cells with doubled quotes are unescaped in place in the table's own bytes (the text
-        // only gets shorter, and the file was hashed already), so bytes(), string() and keys agree.
-        for (k, c) in chunks.enumerated() {
-            for cell in c.escaped {
-                let at = (firstRow[k] + cell.row) * stride + 2 * cell.slot
-                var read = Int(spans.base[at]), write = read
-                let end = Int(spans.base[at + 1])
-                while read < end {
-                    store.base[write] = store.base[read]
-                    read += store.base[read] == 0x22 ? 2 : 1
-                    write += 1
-                }
-                spans.base[at + 1] = UInt32(write)
-            }
-        }
-        // A column asked for twice shares the first one's offsets.
         for d in duplicates {
-            for r in 0..<rows {
-                spans.base[r * stride + 2 * d.slot] = spans.base[r * stride + 2 * d.of]
-                spans.base[r * stride + 2 * d.slot + 1] = spans.base[r * stride + 2 * d.of + 1]
+            for r in 0..<c.rows {
+                spans[r * stride + 2 * d.slot] = spans[r * stride + 2 * d.of]
+                spans[r * stride + 2 * d.slot + 1] = spans[r * stride + 2 * d.of + 1]
             }
         }
-        return (ColumnarTable(header: columns, rowCount: rows, store: store, spans: spans), digest)
     }
 
     /// The file's column count and how many cells a row keeps.

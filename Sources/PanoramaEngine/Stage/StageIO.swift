@@ -141,6 +141,20 @@ public final class StageIO: @unchecked Sendable {
         return results.map { $0?.0 }
     }
 
+    /// A partition read piece by piece (see `PartitionPieces`), keeping the columns at `keeping`;
+    /// nil when it is not published. Lineage and the check against the producer's manifest are as
+    /// for `read`.
+    public func readPieces(_ r: PartitionRequest, keeping: [Int]) throws -> PartitionPieces? {
+        try control?.checkpoint()
+        if r.required && !warehouse.hasPartition(r.table.name, r.month) { throw missing(r.table, r.month) }
+        guard let (path, layer) = locate(r.table, r.month) else { return nil }
+        let pieces = try PartitionPieces.read(path, columns: r.columns ?? r.table.columns, keeping: keeping, checksums: warehouse.checksums)
+        let entry = LineageEntry(kind: .table, name: r.table.name, month: r.month, path: path, rows: pieces.rowCount, sha256: pieces.sha256)
+        try verify(entry, r.table, in: layer)
+        lock.withLock { readEntries.append(entry) }
+        return pieces
+    }
+
     /// The entry the producer's manifest lists for a published partition, with the path it is read
     /// from — what `read` would record, taken without reading the file — or nil when the partition
     /// is not published, its producer's manifest does not list it, or that publish is incomplete.

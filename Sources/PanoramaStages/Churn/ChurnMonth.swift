@@ -101,85 +101,81 @@ struct ChurnMonth {
     /// Extracts the month from customer_360 read with `columns`, on all cores: each chunk of rows
     /// writes its own slice of the arrays.
     init(month: Month, table: ColumnarTable, segments: Bool, riskScores wantRisk: Bool) throws {
+        let n = table.rowCount
+        let chunks = (n + Self.chunkRows - 1) / Self.chunkRows
+        let units = (0..<chunks).map { k in (k * Self.chunkRows)..<min(n, (k + 1) * Self.chunkRows) }
+        try self.init(month: month, header: table.header, rows: n, units: units, ids: table, idColumn: try table.column("customer_id"),
+                      segments: segments, riskScores: wantRisk) { extract in
+            try parallelMap(chunks) { k in try extract(table, units[k], units[k].lowerBound) }
+        }
+    }
+
+    /// Extracts the month from customer_360 read piece by piece (`columns` read, customer_id kept):
+    /// the partition's cells are freed once every piece is extracted; the month holds its ids only.
+    init(month: Month, pieces: PartitionPieces, segments: Bool, riskScores wantRisk: Bool) throws {
+        var units: [Range<Int>] = []
+        try self.init(month: month, header: pieces.columns, rows: pieces.rowCount, units: [], ids: pieces.kept, idColumn: 0,
+                      segments: segments, riskScores: wantRisk) { extract in
+            let results = try pieces.map { piece, first in (first..<(first + piece.rowCount), try extract(piece, 0..<piece.rowCount, first)) }
+            units = results.map(\.0)
+            return results.map(\.1)
+        } unitsFound: { units }
+    }
+
+    /// Where an extraction writes a row's values (row-major arrays of the month).
+    /// (nil for an empty array: a month without rows, or a column not asked for).
+    private struct Targets: @unchecked Sendable {
+        let churned: UnsafeMutablePointer<Bool>?
+        let bits: UnsafeMutablePointer<UInt16>?
+        let numbers: UnsafeMutablePointer<Double>?
+        let codes: UnsafeMutablePointer<UInt8>?
+        let risk: UnsafeMutablePointer<Double>?
+    }
+
+    /// The extraction itself. `run` calls the extractor it is given once per unit of rows — a table
+    /// with `header`, a range of its rows, and the month's row number of the first — on all cores,
+    /// and returns each unit's dictionaries in row order; `unitsFound` gives the units' month rows
+    /// when they are only known after `run` (pieces).
+    private init(month: Month, header: [String], rows n: Int, units: [Range<Int>], ids: ColumnarTable, idColumn: Int,
+                 segments: Bool, riskScores wantRisk: Bool,
+                 run: ((ColumnarTable, Range<Int>, Int) throws -> [SmallDictionary]) throws -> [[SmallDictionary]],
+                 unitsFound: () -> [Range<Int>] = { [] }) throws {
         let name = "customer_360 of \(month)"
         // Positions of `columns` in the table; -1 for a column this month does not need.
-        let c = try Self.columns.enumerated().map { j, name in
-            j < 14 || (segments && j < 16) || (wantRisk && j == 16) ? try table.column(name) : -1
+        let c = try Self.columns.enumerated().map { j, column in
+            guard j < 14 || (segments && j < 16) || (wantRisk && j == 16) else { return -1 }
+            guard let i = header.firstIndex(of: column) else {
+                throw PanoramaError.runtime("column `\(column)` was not read (read: \(header.joined(separator: ", ")))")
+            }
+            return i
         }
-        let n = table.rowCount
         let width = ChurnFeatures.numericCount, segmentWidth = ChurnSegments.count
         var churned = [Bool](repeating: false, count: n)
         var bits = [UInt16](repeating: 0, count: n)
         var numbers = [Double](repeating: 0, count: n * width)
         var codes = [UInt8](repeating: 0, count: segments ? n * segmentWidth : 0)
         var risk = [Double](repeating: 0, count: wantRisk ? n : 0)
-        let chunks = (n + Self.chunkRows - 1) / Self.chunkRows
-        // Each chunk numbers the segment values it meets in its own dictionary; they are renumbered
+        // Each unit numbers the segment values it meets in its own dictionary; they are renumbered
         // into one dictionary per month afterwards.
         let dictionaries: [[SmallDictionary]] = try churned.withUnsafeMutableBufferPointer { churned in
         try bits.withUnsafeMutableBufferPointer { bits in
         try numbers.withUnsafeMutableBufferPointer { numbers in
         try codes.withUnsafeMutableBufferPointer { codes in
         try risk.withUnsafeMutableBufferPointer { risk in
-            try parallelMap(chunks) { k -> [SmallDictionary] in
-                var dictionaries = [SmallDictionary](repeating: SmallDictionary(), count: segmentWidth)
-                // An empty cell reads as 0 (customer360 always writes these columns; see docs/decisions.md).
-                func number(_ b: UnsafeBufferPointer<UInt8>, _ r: Int, _ column: Int) throws -> Double {
-                    if b.isEmpty { return 0 }
-                    guard let v = CellValues.number(b) else {
-                        throw PanoramaError.runtime("\(name) row \(r + 2) has `\(table.string(r, column))` in \(table.header[column]), not a number; the partition is damaged — re-run customer360 for \(month)")
-                    }
-                    return v
-                }
-                var cells = [UnsafeBufferPointer<UInt8>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: c.count)
-                try cells.withUnsafeMutableBufferPointer { cell in
-                try dictionaries.withUnsafeMutableBufferPointer { dictionaries in
-                    for r in (k * Self.chunkRows)..<min(n, (k + 1) * Self.chunkRows) {
-                        // Each cell's bytes once; every feature and attribute is read from them. The id
-                        // is not needed here, the segment attributes and the risk score only when asked.
-                        for j in 1...13 { cell[j] = table.bytes(r, c[j]) }
-                        if segments { cell[14] = table.bytes(r, c[14]); cell[15] = table.bytes(r, c[15]) }
-                        if wantRisk { cell[16] = table.bytes(r, c[16]) }
-                        churned[r] = Self.isTrue(cell[1])
-                        var word: UInt16 = 0
-                        if Self.isTrue(cell[2]) { word |= 1 << ChurnFeatures.billDrop }
-                        if Self.isTrue(cell[3]) { word |= 1 << ChurnFeatures.callForward }
-                        if Self.isTrue(cell[4]) { word |= 1 << ChurnFeatures.offnet }
-                        if Self.isTrue(cell[5]) { word |= 1 << ChurnFeatures.complaint }
-                        if Self.isTrue(cell[6]) { word |= 1 << ChurnFeatures.detractor }
-                        if Self.isVIP(cell[11]) { word |= 1 << ChurnFeatures.vip }
-                        if Self.isTrue(cell[12]) { word |= 1 << ChurnFeatures.highValue }
-                        if !cell[13].isEmpty { word |= 1 << ChurnFeatures.hasSurvey }
-                        bits[r] = word
-                        let arpu = try number(cell[9], r, c[9])
-                        guard arpu >= 0 else {
-                            throw PanoramaError.runtime("\(name) row \(r + 2) has arpu_3m_avg \(table.string(r, c[9])), below 0; the partition is damaged — re-run customer360 for \(month)")
-                        }
-                        numbers[r * width + ChurnFeatures.complaints3m] = try number(cell[7], r, c[7])
-                        numbers[r * width + ChurnFeatures.openComplaints] = try number(cell[8], r, c[8])
-                        numbers[r * width + ChurnFeatures.logArpu] = log1p(arpu)
-                        numbers[r * width + ChurnFeatures.tenureYears] = min(try number(cell[10], r, c[10]), 240) / 12
-                        if segments {
-                            for (a, j) in Self.segmentCells.enumerated() {
-                                guard let code = dictionaries[a].code(cell: cell[j]) else {
-                                    throw PanoramaError.runtime("\(name) has more than 255 different values of \(ChurnSegments.attributes[a]); the partition is damaged — re-run customer360 for \(month)")
-                                }
-                                codes[r * segmentWidth + a] = code
-                            }
-                        }
-                        if wantRisk { risk[r] = try number(cell[16], r, c[16]) }
-                    }
-                }}
-                return dictionaries
+            let to = Targets(churned: churned.baseAddress, bits: bits.baseAddress, numbers: numbers.baseAddress,
+                             codes: codes.baseAddress, risk: risk.baseAddress)
+            return try run { table, range, base in
+                try Self.extract(table, range, base, to, c: c, name: name, month: month, segments: segments, wantRisk: wantRisk)
             }
         }}}}}
+        let units = units.isEmpty ? unitsFound() : units
         var merged = [SmallDictionary](repeating: SmallDictionary(), count: segmentWidth)
         if segments {
             var renumbers: [[[UInt8]]] = []
-            for chunk in dictionaries {
+            for unit in dictionaries {
                 var renumber: [[UInt8]] = []
                 for a in 0..<segmentWidth {
-                    renumber.append(try chunk[a].values.map { value in
+                    renumber.append(try unit[a].values.map { value in
                         guard let code = value.withUnsafeBufferPointer({ merged[a].code($0) }) else {
                             throw PanoramaError.runtime("\(name) has more than 255 different values of \(ChurnSegments.attributes[a]); the partition is damaged — re-run customer360 for \(month)")
                         }
@@ -188,29 +184,87 @@ struct ChurnMonth {
                 }
                 renumbers.append(renumber)
             }
-            // Each chunk's codes renumbered into the month's dictionary, in parallel.
+            // Each unit's codes renumbered into the month's dictionary, in parallel.
             codes.withUnsafeMutableBufferPointer { codes in
-                _ = try? parallelMap(chunks) { k in
+                _ = try? parallelMap(units.count) { k in
                     let renumber = renumbers[k]
                     if renumber.allSatisfy({ $0 == Array(0..<UInt8($0.count)) }) { return }
-                    for i in (k * Self.chunkRows * segmentWidth)..<min(n, (k + 1) * Self.chunkRows) * segmentWidth {
+                    for i in (units[k].lowerBound * segmentWidth)..<(units[k].upperBound * segmentWidth) {
                         codes[i] = renumber[i % segmentWidth][Int(codes[i])]
                     }
                 }
             }
         }
         self.month = month
-        self.table = table
+        self.table = ids
         count = n
         // Checked on all cores; ids that repeat (never written by customer360) take the slow check.
-        idsStrictlyAscending = KeyedRows.isStrictlyAscending(table, c[0])
-        idsAscending = idsStrictlyAscending || KeyJoin.isAscending(table, c[0])
+        idsStrictlyAscending = KeyedRows.isStrictlyAscending(ids, idColumn)
+        idsAscending = idsStrictlyAscending || KeyJoin.isAscending(ids, idColumn)
         self.churned = churned
         self.bits = bits
         self.numbers = numbers
         segmentCodes = codes
         segmentValues = merged.map { $0.values.map { String(decoding: $0, as: UTF8.self) } }
         self.riskScores = risk
+    }
+
+    /// Rows `range` of `table` (read with `columns`; `c` their positions), written as the month's
+    /// rows from `base` on; returns the segment values met, numbered in this unit's dictionaries.
+    private static func extract(_ table: ColumnarTable, _ range: Range<Int>, _ base: Int, _ to: Targets, c: [Int], name: String,
+                                month: Month, segments: Bool, wantRisk: Bool) throws -> [SmallDictionary] {
+        let width = ChurnFeatures.numericCount, segmentWidth = ChurnSegments.count
+        var dictionaries = [SmallDictionary](repeating: SmallDictionary(), count: segmentWidth)
+        // An empty cell reads as 0 (customer360 always writes these columns; see docs/decisions.md).
+        func number(_ b: UnsafeBufferPointer<UInt8>, _ r: Int, _ column: Int) throws -> Double {
+            if b.isEmpty { return 0 }
+            guard let v = CellValues.number(b) else {
+                throw PanoramaError.runtime("\(name) row \(base + r - range.lowerBound + 2) has `\(table.string(r, column))` in \(table.header[column]), not a number; the partition is damaged — re-run customer360 for \(month)")
+            }
+            return v
+        }
+        guard !range.isEmpty, let churned = to.churned, let bits = to.bits, let numbers = to.numbers else { return dictionaries }
+        var cells = [UnsafeBufferPointer<UInt8>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: c.count)
+        try cells.withUnsafeMutableBufferPointer { cell in
+        try dictionaries.withUnsafeMutableBufferPointer { dictionaries in
+            for r in range {
+                let g = base + r - range.lowerBound
+                // Each cell's bytes once; every feature and attribute is read from them. The id
+                // is not needed here, the segment attributes and the risk score only when asked.
+                for j in 1...13 { cell[j] = table.bytes(r, c[j]) }
+                if segments { cell[14] = table.bytes(r, c[14]); cell[15] = table.bytes(r, c[15]) }
+                if wantRisk { cell[16] = table.bytes(r, c[16]) }
+                churned[g] = Self.isTrue(cell[1])
+                var word: UInt16 = 0
+                if Self.isTrue(cell[2]) { word |= 1 << ChurnFeatures.billDrop }
+                if Self.isTrue(cell[3]) { word |= 1 << ChurnFeatures.callForward }
+                if Self.isTrue(cell[4]) { word |= 1 << ChurnFeatures.offnet }
+                if Self.isTrue(cell[5]) { word |= 1 << ChurnFeatures.complaint }
+                if Self.isTrue(cell[6]) { word |= 1 << ChurnFeatures.detractor }
+                if Self.isVIP(cell[11]) { word |= 1 << ChurnFeatures.vip }
+                if Self.isTrue(cell[12]) { word |= 1 << ChurnFeatures.highValue }
+                if !cell[13].isEmpty { word |= 1 << ChurnFeatures.hasSurvey }
+                bits[g] = word
+                let arpu = try number(cell[9], r, c[9])
+                guard arpu >= 0 else {
+                    throw PanoramaError.runtime("\(name) row \(g + 2) has arpu_3m_avg \(table.string(r, c[9])), below 0; the partition is damaged — re-run customer360 for \(month)")
+                }
+                numbers[g * width + ChurnFeatures.complaints3m] = try number(cell[7], r, c[7])
+                numbers[g * width + ChurnFeatures.openComplaints] = try number(cell[8], r, c[8])
+                numbers[g * width + ChurnFeatures.logArpu] = log1p(arpu)
+                numbers[g * width + ChurnFeatures.tenureYears] = min(try number(cell[10], r, c[10]), 240) / 12
+                if segments, let codes = to.codes {
+                    for (a, j) in Self.segmentCells.enumerated() {
+                        guard let code = dictionaries[a].code(cell: cell[j]) else {
+                            throw PanoramaError.runtime("\(name) has more than 255 different values of \(ChurnSegments.attributes[a]); the partition is damaged — re-run customer360 for \(month)")
+                        }
+                        codes[g * segmentWidth + a] = code
+                    }
+                }
+                if wantRisk, let risk = to.risk { risk[g] = try number(cell[16], r, c[16]) }
+            }
+        }}
+        return dictionaries
     }
 
     /// A month as the churn cache kept it (`table` holds only customer_id).

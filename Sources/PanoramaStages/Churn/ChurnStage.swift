@@ -56,30 +56,28 @@ extension ChurnStage: StageKind {
             writer.submit { cache.keep(pair, a, b) }
         }
 
-        // Oldest first. Months read from customer_360 go two per parallel read (reading and hashing
-        // a file run on one core each; parsing uses all of them); only the month before a batch is
-        // still held for its pair, so at most three partitions are in memory.
+        // Oldest first. Months read from customer_360 go two per batch; each is read piece by piece
+        // on all cores (one core hashing the file while the others parse it) and its cells are freed
+        // once its features are extracted, so a month in memory is its features and ids only.
         var batch: [Month] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
-            // Months that are kept (M-1 and M) are read with every column the cache holds.
-            let tables = try io.read(batch.map {
-                PartitionRequest(Customer360Stage.customer360, $0, columns: keys[$0] != nil ? ChurnMonth.columns : model.columns($0),
-                                 required: $0 == month)
-            })
-            for (m, table) in zip(batch, tables) {
-                guard let table else {
+            for m in batch {
+                // Months that are kept (M-1 and M) are read with every column the cache holds.
+                let request = PartitionRequest(Customer360Stage.customer360, m, columns: keys[m] != nil ? ChurnMonth.columns : model.columns(m),
+                                               required: m == month)
+                guard let pieces = try io.readPieces(request, keeping: [0]) else {
                     try model.add(m, .missing)
                     continue
                 }
                 let data: ChurnMonth
                 if let key = keys[m], let cache {
-                    let extracted = try ChurnMonth(month: m, table: table, segments: true, riskScores: true)
+                    let extracted = try ChurnMonth(month: m, pieces: pieces, segments: true, riskScores: true)
                     if m >= month.previous { writer.submit { cache.keep(extracted, key) } }
                     data = extracted
                 } else {
                     let needs = model.needs(m)
-                    data = try ChurnMonth(month: m, table: table, segments: needs.segments, riskScores: needs.riskScores)
+                    data = try ChurnMonth(month: m, pieces: pieces, segments: needs.segments, riskScores: needs.riskScores)
                 }
                 try model.add(m, .month(data), kept: history.keptPairs[m])
             }
