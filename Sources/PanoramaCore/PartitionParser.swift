@@ -93,17 +93,19 @@ enum PartitionParser {
         var chunks: [Chunk] = []
         do {
             try slots.withUnsafeBufferPointer { slots in
-                // Task 0 hashes the whole file; task 1 + k parses chunk k.
-                let results = try parallelMap(chunkCount + (hash ? 1 : 0)) { task -> Chunk? in
+                // Task 0 hashes the whole file; task 1 + k parses chunk k. A chunk that cannot be
+                // parsed (no memory) is an error once every chunk's offsets are in hand to free.
+                let results = try parallelMap(chunkCount + (hash ? 1 : 0)) { task -> Result<Chunk, Error>? in
                     let k = hash ? task - 1 : task
                     if k < 0 {
                         digest = sha256(b, n)
                         return nil
                     }
                     let start = k == 0 ? dataStart : lineStart(b, n, after: cuts[k])
-                    return try Chunk(b, n, from: start, stop: cuts[k + 1], layout, slots.baseAddress!)
+                    return Result { try Chunk(b, n, from: start, stop: cuts[k + 1], layout, slots.baseAddress!) }
                 }
-                chunks = results.compactMap { $0 }
+                for case .success(let chunk) in results.compactMap({ $0 }) { chunks.append(chunk) }
+                for case .failure(let error) in results.compactMap({ $0 }) { throw error }
                 // Each chunk must start where the one before it ended; parse again from there where not.
                 for k in chunks.indices {
                     if k > 0 && chunks[k].start != chunks[k - 1].end {

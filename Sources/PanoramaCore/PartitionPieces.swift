@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,10 +22,12 @@ public final class PartitionPieces: @unchecked Sendable {
     private var chunks: [PartitionParser.Chunk]
     private let firstRows: [Int]
     private var handedOver = false
+    private let lock = NSLock()
 
-    /// Reads `columns` of the partition at `path` and its SHA-256 (taken from `checksums` when this
-    /// process already hashed the unchanged file), keeping the columns at positions `keeping`.
-    public static func read(_ path: String, columns: [String], keeping: [Int], checksums: ChecksumCache) throws -> PartitionPieces {
+    /// Reads `columns` (nil: all, as in the file) of the partition at `path` and its SHA-256 (taken
+    /// from `checksums` when this process already hashed the unchanged file), keeping the columns
+    /// at positions `keeping` of those read.
+    public static func read(_ path: String, columns: [String]?, keeping: [Int], checksums: ChecksumCache) throws -> PartitionPieces {
         let (store, stamp) = try ByteStore.read(path)
         let known = checksums.digest(of: path, stamp: stamp)
         let pieces = try PartitionPieces(store, name: path, columns: columns, keeping: keeping, hash: known == nil)
@@ -33,9 +36,12 @@ public final class PartitionPieces: @unchecked Sendable {
     }
 
     /// Parses `store` (tests cut small files into `chunks` pieces).
-    init(_ store: ByteStore, name: String, columns: [String], keeping: [Int], hash: Bool, chunks requested: Int? = nil) throws {
-        precondition(keeping.allSatisfy { columns.indices.contains($0) }, "kept columns are among the columns read")
+    init(_ store: ByteStore, name: String, columns: [String]?, keeping: [Int], hash: Bool, chunks requested: Int? = nil) throws {
         let parsed = try PartitionParser.parseChunks(store, name: name, columns: columns, hash: hash, chunks: requested)
+        guard keeping.allSatisfy({ parsed.columns.indices.contains($0) }) else {
+            for c in parsed.chunks { c.spans.map { free($0) } }
+            throw PanoramaError.runtime("\(name): kept columns \(keeping) are not among the \(parsed.columns.count) read")
+        }
         var firstRows: [Int] = []
         var rows = 0
         for c in parsed.chunks { firstRows.append(rows); rows += c.rows }
@@ -59,8 +65,14 @@ public final class PartitionPieces: @unchecked Sendable {
         var byteStarts: [Int] = []
         var at = 0
         for size in keptBytes { byteStarts.append(at); at += size }
-        let keptStore = try ByteStore(count: total)
-        let keptSpans = try SpanStore(count: rows * 2 * keeping.count)
+        let keptStore: ByteStore, keptSpans: SpanStore
+        do {
+            keptStore = try ByteStore(count: total)
+            keptSpans = try SpanStore(count: rows * 2 * keeping.count)
+        } catch {
+            for c in parsed.chunks { c.spans.map { free($0) } }
+            throw error
+        }
         _ = try parallelMap(parsed.chunks.count) { k -> Void in
             let c = parsed.chunks[k]
             guard let spans = c.spans else { return }
@@ -94,12 +106,17 @@ public final class PartitionPieces: @unchecked Sendable {
     /// before it, on all cores, and returns the results in piece order. A piece must not outlive
     /// its call; once all are handed over the partition's bytes and offsets are freed. Once only.
     public func map<T>(_ body: (ColumnarTable, Int) throws -> T) throws -> [T] {
-        precondition(!handedOver, "a partition's pieces are handed over once")
-        handedOver = true
+        let (store, chunks): (ByteStore?, [PartitionParser.Chunk]) = lock.withLock {
+            precondition(!handedOver, "a partition's pieces are handed over once")
+            handedOver = true
+            defer {
+                self.chunks = []
+                self.store = nil
+            }
+            return (self.store, self.chunks)
+        }
         guard let store else { return [] }
-        let columns = self.columns, chunks = self.chunks, firstRows = self.firstRows
-        self.chunks = []
-        self.store = nil
+        let columns = self.columns, firstRows = self.firstRows
         // Each piece's table owns its chunk's offsets from here (and frees them when it goes).
         var owners = chunks.map { c in c.spans.map { SpanStore(adopting: $0, count: c.rows * 2 * columns.count) } }
         defer { owners = [] }

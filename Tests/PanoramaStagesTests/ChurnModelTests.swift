@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PanoramaCore
+@testable import PanoramaCore
 import PanoramaEngine
 import PanoramaStats
 import PanoramaTestSupport
@@ -11,6 +11,42 @@ private let header = "customer_id,churned_in_month,flag_bill_drop,flag_call_forw
 
 @Suite("churn model: features, pairs and segment rates from customer_360")
 struct ChurnModelTests {
+    @Test("a month read in pieces has the features, codes and ids of the month read whole")
+    func piecesAgree() throws {
+        // 600 rows whose segment values first appear in different pieces, and a quoted id.
+        var csv = header
+        let tiers = ["A", "B", "C", "D"], brands = ["gotone", "mzone", "easyown", "\"x,y\""]
+        for i in 0..<600 {
+            let id = i == 300 ? "\"Q\"\"300\"" : "C\(String(format: "%05d", i))"
+            let flag = { (k: Int) in (i / k) % 2 == 0 ? "true" : "false" }
+            csv += "\(id),\(flag(7)),\(flag(3)),\(flag(5)),\(flag(11)),\(flag(13)),\(flag(2)),\(i % 4),\(i % 2),\(Double(i) * 1.5),\(i % 260),"
+            csv += "\(i % 9 == 0 ? "none" : "gold"),\(flag(17)),\(i % 5 == 0 ? "" : "\(i % 11)"),\(tiers[(i / 150 + i) % 4]),\(brands[min(3, i / 170)]),\(i % 100)\n"
+        }
+        let whole = try ChurnMonth(month: Month(key: "2026-10")!, table: ColumnarTable.fixture(csv), segments: true, riskScores: true)
+        for chunks in [1, 4, 9] {
+            let pieces = try PartitionPieces(ByteStore(copying: Array(csv.utf8)), name: "t", columns: ChurnMonth.columns, keeping: [0],
+                                             hash: false, chunks: chunks)
+            let m = try ChurnMonth(month: Month(key: "2026-10")!, pieces: pieces, segments: true, riskScores: true)
+            #expect(m.count == 600 && m.churned == whole.churned && m.bits == whole.bits && m.numbers == whole.numbers, "\(chunks)")
+            #expect(m.segmentValues == whole.segmentValues && m.segmentCodes == whole.segmentCodes && m.riskScores == whole.riskScores, "\(chunks)")
+            #expect((0..<600).allSatisfy { m.table!.string($0, 0) == whole.table!.string($0, 0) }, "\(chunks)")
+            #expect(m.table!.string(300, 0) == "Q\"300" && m.idsAscending == whole.idsAscending, "\(chunks)")
+        }
+        // A damaged number names the partition's line, whichever piece it is in.
+        var lines = csv.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var cells = lines[451].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        cells[7] = "many"
+        lines[451] = cells.joined(separator: ",")
+        let pieces = try PartitionPieces(ByteStore(copying: Array(lines.joined(separator: "\n").utf8)), name: "t", columns: ChurnMonth.columns,
+                                         keeping: [0], hash: false, chunks: 6)
+        do {
+            _ = try ChurnMonth(month: Month(key: "2026-10")!, pieces: pieces, segments: true, riskScores: true)
+            Issue.record("a damaged number was read")
+        } catch let error as PanoramaError {
+            #expect(error.message.contains("row 452 has `many` in complaints_3m"), "\(error.message)")
+        }
+    }
+
     @Test("the twelve features: flags as bits, ln(1 + arpu_3m_avg) or 0, min(tenure, 240)/12, vip ≠ none, nps present")
     func features() throws {
         let table = ColumnarTable.fixture(header + """

@@ -148,7 +148,7 @@ public final class StageIO: @unchecked Sendable {
         try control?.checkpoint()
         if r.required && !warehouse.hasPartition(r.table.name, r.month) { throw missing(r.table, r.month) }
         guard let (path, layer) = locate(r.table, r.month) else { return nil }
-        let pieces = try PartitionPieces.read(path, columns: r.columns ?? r.table.columns, keeping: keeping, checksums: warehouse.checksums)
+        let pieces = try PartitionPieces.read(path, columns: r.columns, keeping: keeping, checksums: warehouse.checksums)
         let entry = LineageEntry(kind: .table, name: r.table.name, month: r.month, path: path, rows: pieces.rowCount, sha256: pieces.sha256)
         try verify(entry, r.table, in: layer)
         lock.withLock { readEntries.append(entry) }

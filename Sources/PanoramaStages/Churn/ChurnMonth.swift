@@ -110,11 +110,13 @@ struct ChurnMonth {
         }
     }
 
-    /// Extracts the month from customer_360 read piece by piece (`columns` read, customer_id kept):
+    /// Extracts the month from customer_360 read piece by piece (`columns` read, customer_id kept
+    /// as the month's ids, its column 0):
     /// the partition's cells are freed once every piece is extracted; the month holds its ids only.
     init(month: Month, pieces: PartitionPieces, segments: Bool, riskScores wantRisk: Bool) throws {
         var units: [Range<Int>] = []
-        try self.init(month: month, header: pieces.columns, rows: pieces.rowCount, units: [], ids: pieces.kept, idColumn: 0,
+        try self.init(month: month, header: pieces.columns, rows: pieces.rowCount, units: [], ids: pieces.kept,
+                      idColumn: try pieces.kept.column("customer_id"),
                       segments: segments, riskScores: wantRisk) { extract in
             let results = try pieces.map { piece, first in (first..<(first + piece.rowCount), try extract(piece, 0..<piece.rowCount, first)) }
             units = results.map(\.0)

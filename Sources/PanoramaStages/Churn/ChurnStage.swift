@@ -56,9 +56,9 @@ extension ChurnStage: StageKind {
             writer.submit { cache.keep(pair, a, b) }
         }
 
-        // Oldest first. Months read from customer_360 go two per batch; each is read piece by piece
-        // on all cores (one core hashing the file while the others parse it) and its cells are freed
-        // once its features are extracted, so a month in memory is its features and ids only.
+        // Oldest first, one month at a time: each is read piece by piece on all cores (one core
+        // hashing the file while the others parse it) and its cells are freed once its features
+        // are extracted, so a month in memory is its features and ids only.
         var batch: [Month] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
@@ -106,7 +106,7 @@ extension ChurnStage: StageKind {
                 }
             }
             batch.append(m)
-            if batch.count == 2 { try flush() }
+            try flush()
         }
         try flush()
         let out = try model.finish(trace: { io.log.trace("churn", $0, since: clock) })
