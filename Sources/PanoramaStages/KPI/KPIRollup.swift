@@ -11,6 +11,9 @@ public struct KPIInputs {
     public var previous: ColumnarTable?
     /// customer_360 of the snapshot month S (nil = missing or S after M).
     public var snapshot: ColumnarTable?
+    /// customer_360 of M already decoded (the stage reads it in pieces; then `customer360` holds
+    /// its ids only).
+    var base: KPIBase?
 
     public init(month: Month, customer360: ColumnarTable, surveys: ColumnarTable, complaints: ColumnarTable,
                 previous: ColumnarTable?, snapshot: ColumnarTable?) {
@@ -117,8 +120,7 @@ public struct KPIRollup {
     }
 
     public func run(_ input: KPIInputs) throws -> KPIOutput {
-        let c = input.customer360
-        let base = try KPIBase(c)
+        let base = try input.base ?? KPIBase(input.customer360)
         var groups = Groups()
         _ = groups.entry(0, settings.province)
         for d in 1..<5 {
@@ -162,7 +164,7 @@ public struct KPIRollup {
         }
         /// The member entry of a base row in dimension d (0 = total).
         @inline(__always) func member(_ d: Int, _ row: Int) -> Int { d == 0 ? 0 : base.code(d - 1, row) }
-        let customers = KeyedRows(c, column: base.idColumn, ascending: base.ascending)
+        let customers = KeyedRows(base.ids, column: base.idColumn, ascending: base.ascending)
 
         let s = input.surveys
         let sCustomer = try s.column("customer_id"), sChannel = try s.column("channel"), sNps = try s.column("nps")

@@ -108,13 +108,27 @@ public enum KPIStage: StageKind {
         let m = io.month
         var report = StageReport()
         let clock = ContinuousClock.now
-        let c360 = try io.require(Customer360Stage.customer360, m, columns: KPIRollup.customerColumns)
+        let s = settings.snapshotMonth(for: m)
+        // customer_360 of M is decoded piece by piece and only its ids kept, unless it is also the
+        // retention snapshot (then its other columns are read again from the whole table).
+        let request = PartitionRequest(Customer360Stage.customer360, m, columns: KPIRollup.customerColumns, required: true)
+        var base: KPIBase?
+        let c360: ColumnarTable
+        if s == m {
+            c360 = try io.require(Customer360Stage.customer360, m, columns: KPIRollup.customerColumns)
+        } else {
+            guard let pieces = try io.readPieces(request, keeping: [KPIRollup.customerColumns.firstIndex(of: "customer_id")!]) else {
+                throw io.missing(Customer360Stage.customer360, m)
+            }
+            let decoded = try KPIBase(pieces: pieces)
+            base = decoded
+            c360 = decoded.ids
+        }
         io.log.trace("kpi", "read customer_360", since: clock)
         let surveys = try io.require(CleanseStage.factSurvey, m, columns: KPIRollup.surveyColumns)
         let complaints = try io.require(CleanseStage.factComplaint, m, columns: KPIRollup.complaintColumns)
         let previous = try io.read(kpi, m.previous)
         if previous == nil { report.warnings.append("no kpi partition for \(m.previous): prev_value, mom_change and the p-values are empty, and kpi_change has no rows") }
-        let s = settings.snapshotMonth(for: m)
         var snapshot: ColumnarTable?
         var retentionNote = "hv_retention uses snapshot month \(s)"
         if s > m {
@@ -128,8 +142,9 @@ public enum KPIStage: StageKind {
         }
         if snapshot == nil { report.warnings.append(retentionNote) }
         io.log.trace("kpi", "read", since: clock)
-        let out = try KPIRollup(settings: settings).run(KPIInputs(month: m, customer360: c360, surveys: surveys, complaints: complaints,
-                                                                  previous: previous, snapshot: snapshot))
+        var inputs = KPIInputs(month: m, customer360: c360, surveys: surveys, complaints: complaints, previous: previous, snapshot: snapshot)
+        inputs.base = base
+        let out = try KPIRollup(settings: settings).run(inputs)
         if !out.previousHasStdErr {
             report.warnings.append("kpi of \(m.previous) was written before std_err: nps, arpu, sat_index and sat_* have no p-value this month (re-run kpi for \(m.previous) to fill them)")
         }
