@@ -22,12 +22,17 @@ public struct PartitionRequest: Sendable {
     public var columns: [String]?
     /// A missing partition is an error naming the stage to run first (else it reads as nil).
     public var required: Bool
+    /// Only `columns`' bytes are kept, copied out as the file is parsed (see `PartitionPieces`):
+    /// for a few columns of a wide partition, the file and its offsets are freed before the read
+    /// returns.
+    public var compact: Bool
 
-    public init(_ table: TableSchema, _ month: Month, columns: [String]? = nil, required: Bool) {
+    public init(_ table: TableSchema, _ month: Month, columns: [String]? = nil, required: Bool, compact: Bool = false) {
         self.table = table
         self.month = month
         self.columns = columns.map { table.pick($0) }
         self.required = required
+        self.compact = compact && columns != nil
     }
 }
 
@@ -132,7 +137,13 @@ public final class StageIO: @unchecked Sendable {
             guard let (path, layer) = locate(r.table, r.month) else { return nil }
             // Read into the table's own buffer and hashed while it is parsed (the digest is reused
             // when this run wrote or hashed the unchanged file).
-            let (table, sha256) = try ColumnarTable.read(path, columns: r.columns, checksums: warehouse.checksums)
+            let (table, sha256): (ColumnarTable, String)
+            if r.compact, let columns = r.columns {
+                let pieces = try PartitionPieces.read(path, columns: columns, keeping: Array(columns.indices), checksums: warehouse.checksums)
+                (table, sha256) = (pieces.kept, pieces.sha256)
+            } else {
+                (table, sha256) = try ColumnarTable.read(path, columns: r.columns, checksums: warehouse.checksums)
+            }
             let entry = LineageEntry(kind: .table, name: r.table.name, month: r.month, path: path, rows: table.rowCount, sha256: sha256)
             try verify(entry, r.table, in: layer)
             return (table, entry)

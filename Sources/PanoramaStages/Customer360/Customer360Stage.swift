@@ -78,13 +78,14 @@ public enum Customer360Stage: StageKind {
         let m = io.month
         var report = StageReport()
         let clock = ContinuousClock.now
-        // Eight partitions, read on all cores; only the columns the stage uses are indexed.
+        // Eight partitions, read on all cores; only the columns the stage uses are indexed. Of the
+        // earlier months' usage only customer_id and arpu are kept (read compact).
         let reads = try io.read([
             PartitionRequest(CleanseStage.dimCustomer, m, columns: Customer360.customerColumns, required: true),
             PartitionRequest(CleanseStage.factSurvey, m, columns: Customer360.surveyColumns, required: true),
             PartitionRequest(CleanseStage.factUsage, m, columns: Customer360.usageColumns, required: true),
-            PartitionRequest(CleanseStage.factUsage, m.adding(-1), columns: Customer360.arpuColumns, required: false),
-            PartitionRequest(CleanseStage.factUsage, m.adding(-2), columns: Customer360.arpuColumns, required: false),
+            PartitionRequest(CleanseStage.factUsage, m.adding(-1), columns: Customer360.arpuColumns, required: false, compact: true),
+            PartitionRequest(CleanseStage.factUsage, m.adding(-2), columns: Customer360.arpuColumns, required: false, compact: true),
             PartitionRequest(CleanseStage.factComplaint, m, columns: Customer360.complaintColumns, required: true),
             PartitionRequest(CleanseStage.factComplaint, m.adding(-1), columns: Customer360.complaintColumns, required: false),
             PartitionRequest(CleanseStage.factComplaint, m.adding(-2), columns: Customer360.complaintColumns, required: false),
