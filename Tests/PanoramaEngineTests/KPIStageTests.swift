@@ -37,6 +37,27 @@ struct KPIStageTests {
         try ws.config(stages: Self.untilKPI.replacingOccurrences(of: "{id: kpi, needs: [customer360]}", with: kpi))
     }
 
+    @Test("a compact read gives the cells and the lineage of a whole read; pieces give them too")
+    func compactRead() throws {
+        let ws = Workspace()
+        ws.writeMonth("2026-09")
+        let config = try config(ws)
+        #expect(ws.run(config, RunOptions(months: .one(Month(key: "2026-09")!))).exitCode == .ok)
+        func io() -> StageIO {
+            StageIO(config: config, stage: config.stage("kpi")!, month: Month(key: "2026-09")!, runId: "test",
+                    log: RunLogger(quiet: true, sink: { _ in }), warehouse: Warehouse(root: ws.path + "/warehouse"), registry: StageKinds.registry)
+        }
+        let month = Month(key: "2026-09")!, columns = ["arpu", "customer_id", "brand"]
+        let whole = io(), compact = io(), pieces = io()
+        let a = try #require(try whole.read([PartitionRequest(Customer360Stage.customer360, month, columns: columns, required: true)])[0])
+        let b = try #require(try compact.read([PartitionRequest(Customer360Stage.customer360, month, columns: columns, required: true, compact: true)])[0])
+        let p = try #require(try pieces.readPieces(PartitionRequest(Customer360Stage.customer360, month, columns: columns, required: true), keeping: [1]))
+        #expect(a.rowCount > 0 && b.rowCount == a.rowCount && p.rowCount == a.rowCount)
+        #expect((0..<a.rowCount).allSatisfy { r in (0..<3).allSatisfy { a.string(r, $0) == b.string(r, $0) } && p.kept.string(r, 0) == a.string(r, 1) })
+        #expect(whole.reads == compact.reads && whole.reads == pieces.reads)
+        #expect(whole.reads.first?.sha256.count == 64)
+    }
+
     @Test("kpi and kpi_change are published together; the first month's kpi_change is its header; the manifest counts the tests")
     func publishes() throws {
         let ws = Workspace()
