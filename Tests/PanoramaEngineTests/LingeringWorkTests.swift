@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PanoramaTestSupport
 import PanoramaCore
 @testable import PanoramaEngine
 
@@ -7,16 +8,9 @@ import PanoramaCore
 /// it reports said as warnings of the stage and month that handed it over.
 @Suite("Lingering work: waited for once, in order, its notes said as warnings")
 struct LingeringWorkTests {
-    final class Lines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-        func add(_ line: String) { lock.withLock { lines.append(line) } }
-        var all: [String] { lock.withLock { lines } }
-    }
-
     @Test("finish waits for every job handed over, in order, logs their notes and forgets them")
     func finishWaits() {
-        let lines = Lines(), done = Lines()
+        let lines = Recorded(), done = Recorded()
         let log = RunLogger(quiet: true, sink: { lines.add($0) })
         let work = LingeringWork()
         let march = Month(key: "2026-03")!, april = Month(key: "2026-04")!
@@ -40,7 +34,7 @@ struct LingeringWorkTests {
 
     @Test("finish for one kind waits for that kind's jobs only and keeps the others in order")
     func finishOneKind() {
-        let done = Lines()
+        let done = Recorded()
         let log = RunLogger(quiet: true, sink: { _ in })
         let work = LingeringWork()
         let march = Month(key: "2026-03")!

@@ -1,21 +1,15 @@
 import Foundation
 import Testing
+import PanoramaTestSupport
 @testable import PanoramaStages
 
 /// The churn cache's writer: jobs wait until the stage starts them, run in order, and a stage that
 /// fails or is stopped drops the ones not yet begun.
 @Suite("Churn cache writer: started by the stage, in order, dropped on failure")
 struct ChurnCacheWriterTests {
-    final class Lines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-        func add(_ line: String) { lock.withLock { lines.append(line) } }
-        var all: [String] { lock.withLock { lines } }
-    }
-
     @Test("jobs wait for start, then run in order; finish returns the notes of those that failed")
     func startThenFinish() {
-        let done = Lines()
+        let done = Recorded()
         let writer = ChurnCacheWriter()
         writer.submit { done.add("pair"); return nil }
         writer.submit { done.add("features"); return "could not keep the features" }
@@ -28,7 +22,7 @@ struct ChurnCacheWriterTests {
 
     @Test("abandon drops the jobs not begun and returns without running them")
     func abandonDrops() {
-        let done = Lines()
+        let done = Recorded()
         let writer = ChurnCacheWriter()
         writer.submit { done.add("pair"); return nil }
         writer.abandon()
