@@ -345,23 +345,23 @@ private struct IdSlots {
     }
 
     @inline(__always)
-    func copy(_ k: Int, from other: IdSlots, _ j: Int) {
-        let to = base + k * width, from = other.base + j * width
-        to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-        if width == 32 {
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
-        }
-    }
+    func copy(_ k: Int, from other: IdSlots, _ j: Int) { move(other.base + j * width, to: base + k * width) }
 
     /// Writes slot `k` whole at `p` (which must have `width` bytes of room) and returns its text's length.
     @inline(__always)
     func write(_ k: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        let from = base + k * width, to = UnsafeMutableRawPointer(p)
+        let from = base + k * width
+        move(from, to: UnsafeMutableRawPointer(p))
+        return Int(from.load(fromByteOffset: width - 1, as: UInt8.self))
+    }
+
+    /// One slot's bytes, in one or two vector moves.
+    @inline(__always)
+    private func move(_ from: UnsafeMutableRawPointer, to: UnsafeMutableRawPointer) {
         to.storeBytes(of: from.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
         if width == 32 {
             to.storeBytes(of: from.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
         }
-        return Int(from.load(fromByteOffset: width - 1, as: UInt8.self))
     }
 }
 

@@ -104,9 +104,9 @@ struct ChurnMonth {
         let n = table.rowCount
         let chunks = (n + Self.chunkRows - 1) / Self.chunkRows
         let units = (0..<chunks).map { k in (k * Self.chunkRows)..<min(n, (k + 1) * Self.chunkRows) }
-        try self.init(month: month, header: table.header, rows: n, units: units, ids: table, idColumn: try table.column("customer_id"),
+        try self.init(month: month, header: table.header, rows: n, ids: table, idColumn: try table.column("customer_id"),
                       segments: segments, riskScores: wantRisk) { extract in
-            try parallelMap(chunks) { k in try extract(table, units[k], units[k].lowerBound) }
+            try parallelMap(chunks) { k in (units[k], try extract(table, units[k], units[k].lowerBound)) }
         }
     }
 
@@ -114,14 +114,10 @@ struct ChurnMonth {
     /// as the month's ids, its column 0):
     /// the partition's cells are freed once every piece is extracted; the month holds its ids only.
     init(month: Month, pieces: PartitionPieces, segments: Bool, riskScores wantRisk: Bool) throws {
-        var units: [Range<Int>] = []
-        try self.init(month: month, header: pieces.columns, rows: pieces.rowCount, units: [], ids: pieces.kept,
-                      idColumn: try pieces.kept.column("customer_id"),
-                      segments: segments, riskScores: wantRisk) { extract in
-            let results = try pieces.map { piece, first in (first..<(first + piece.rowCount), try extract(piece, 0..<piece.rowCount, first)) }
-            units = results.map(\.0)
-            return results.map(\.1)
-        } unitsFound: { units }
+        try self.init(month: month, header: pieces.columns, rows: pieces.rowCount, ids: pieces.kept,
+                      idColumn: try pieces.kept.column("customer_id"), segments: segments, riskScores: wantRisk) { extract in
+            try pieces.map { piece, first in (first..<(first + piece.rowCount), try extract(piece, 0..<piece.rowCount, first)) }
+        }
     }
 
     /// Where an extraction writes a row's values (row-major arrays of the month).
@@ -136,12 +132,10 @@ struct ChurnMonth {
 
     /// The extraction itself. `run` calls the extractor it is given once per unit of rows — a table
     /// with `header`, a range of its rows, and the month's row number of the first — on all cores,
-    /// and returns each unit's dictionaries in row order; `unitsFound` gives the units' month rows
-    /// when they are only known after `run` (pieces).
-    private init(month: Month, header: [String], rows n: Int, units: [Range<Int>], ids: ColumnarTable, idColumn: Int,
+    /// and returns each unit's month rows and dictionaries in row order.
+    private init(month: Month, header: [String], rows n: Int, ids: ColumnarTable, idColumn: Int,
                  segments: Bool, riskScores wantRisk: Bool,
-                 run: ((ColumnarTable, Range<Int>, Int) throws -> [SmallDictionary]) throws -> [[SmallDictionary]],
-                 unitsFound: () -> [Range<Int>] = { [] }) throws {
+                 run: ((ColumnarTable, Range<Int>, Int) throws -> [SmallDictionary]) throws -> [(Range<Int>, [SmallDictionary])]) throws {
         let name = "customer_360 of \(month)"
         // Positions of `columns` in the table; -1 for a column this month does not need.
         let c = try Self.columns.enumerated().map { j, column in
@@ -159,7 +153,7 @@ struct ChurnMonth {
         var risk = [Double](repeating: 0, count: wantRisk ? n : 0)
         // Each unit numbers the segment values it meets in its own dictionary; they are renumbered
         // into one dictionary per month afterwards.
-        let dictionaries: [[SmallDictionary]] = try churned.withUnsafeMutableBufferPointer { churned in
+        let extracted: [(Range<Int>, [SmallDictionary])] = try churned.withUnsafeMutableBufferPointer { churned in
         try bits.withUnsafeMutableBufferPointer { bits in
         try numbers.withUnsafeMutableBufferPointer { numbers in
         try codes.withUnsafeMutableBufferPointer { codes in
@@ -170,7 +164,7 @@ struct ChurnMonth {
                 try Self.extract(table, range, base, to, c: c, name: name, month: month, segments: segments, wantRisk: wantRisk)
             }
         }}}}}
-        let units = units.isEmpty ? unitsFound() : units
+        let units = extracted.map(\.0), dictionaries = extracted.map(\.1)
         var merged = [SmallDictionary](repeating: SmallDictionary(), count: segmentWidth)
         if segments {
             var renumbers: [[[UInt8]]] = []

@@ -59,56 +59,46 @@ extension ChurnStage: StageKind {
         // Oldest first, one month at a time: each is read piece by piece on all cores (one core
         // hashing the file while the others parse it) and its cells are freed once its features
         // are extracted, so a month in memory is its features and ids only.
-        var batch: [Month] = []
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            for m in batch {
-                // Months that are kept (M-1 and M) are read with every column the cache holds.
-                let request = PartitionRequest(Customer360Stage.customer360, m, columns: keys[m] != nil ? ChurnMonth.columns : model.columns(m),
-                                               required: m == month)
-                guard let pieces = try io.readPieces(request, keeping: [0]) else {
-                    try model.add(m, .missing)
-                    continue
-                }
-                let data: ChurnMonth
-                if let key = keys[m], let cache {
-                    let extracted = try ChurnMonth(month: m, pieces: pieces, segments: true, riskScores: true)
-                    if m >= month.previous { writer.submit { cache.keep(extracted, key) } }
-                    data = extracted
-                } else {
-                    let needs = model.needs(m)
-                    data = try ChurnMonth(month: m, pieces: pieces, segments: needs.segments, riskScores: needs.riskScores)
-                }
-                try model.add(m, .month(data), kept: history.keptPairs[m])
+        func read(_ m: Month) throws {
+            // Months that are kept (M-1 and M) are read with every column the cache holds.
+            let request = PartitionRequest(Customer360Stage.customer360, m, columns: keys[m] != nil ? ChurnMonth.columns : model.columns(m),
+                                           required: m == month)
+            guard let pieces = try io.readPieces(request, keeping: [0]) else {
+                try model.add(m, .missing)
+                return
             }
-            io.log.trace("churn", "read \(batch)", since: clock)
-            batch = []
+            let data: ChurnMonth
+            if let key = keys[m], let cache {
+                let extracted = try ChurnMonth(month: m, pieces: pieces, segments: true, riskScores: true)
+                if m >= month.previous { writer.submit { cache.keep(extracted, key) } }
+                data = extracted
+            } else {
+                let needs = model.needs(m)
+                data = try ChurnMonth(month: m, pieces: pieces, segments: needs.segments, riskScores: needs.riskScores)
+            }
+            try model.add(m, .month(data), kept: history.keptPairs[m])
+            io.log.trace("churn", "read \(m)", since: clock)
         }
         for m in history.window {
             guard history.published.contains(m) else {
-                try flush()
                 try model.add(m, .missing)
                 continue
             }
             if let entry = history.entries[m], m != month {
                 if !history.needsMonth(m) {
-                    try flush()
                     io.noteRead(entry)
                     try model.add(m, .notRead, kept: history.keptPairs[m])
                     continue
                 }
                 if let kept = cache?.features(keys[m]!) {
-                    try flush()
                     io.noteRead(entry)
                     try model.add(m, .month(kept), kept: history.keptPairs[m])
                     io.log.trace("churn", "kept features of \(m)", since: clock)
                     continue
                 }
             }
-            batch.append(m)
-            try flush()
+            try read(m)
         }
-        try flush()
         let out = try model.finish(trace: { io.log.trace("churn", $0, since: clock) })
         io.log.trace("churn", "scores", since: clock)
         let scores = try io.partitionWriter(churnScore)
